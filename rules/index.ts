@@ -1,0 +1,5 @@
+// Every rule the engine runs, keyed by id.
+import type { Rule } from "../src/engine/types.js";
+import { noNativeTls } from "./no-native-tls.js";
+
+export const RULES: readonly Rule[] = [noNativeTls];

@@ -1,0 +1,49 @@
+// The library entry point: audit one or more paths, each mapped to its workspace, each workspace once.
+import { RULES } from "../rules/index.js";
+import { DEFAULT_BANNED } from "../rules/data/tls-crates.js";
+import type { Host } from "./host/index.js";
+import type { Problem } from "./problems.js";
+import { auditWorkspace, type WorkspaceAudit } from "./engine/run.js";
+import type { Rule } from "./engine/types.js";
+import { isWorkspace, loadWorkspace } from "./workspace/load.js";
+
+export interface AuditRequest {
+  /** Directories, Cargo.toml or Cargo.lock files; other files (as pre-commit may pass) map to their workspace. */
+  paths: string[];
+  host: Host;
+  bannedCrates?: readonly string[];
+  rules?: readonly Rule[];
+}
+
+export interface AuditResult {
+  workspaces: WorkspaceAudit[];
+  /** Problems that belong to no workspace (a path that leads to no Cargo.toml). */
+  problems: Problem[];
+}
+
+export function audit(request: AuditRequest): AuditResult {
+  const workspaces: WorkspaceAudit[] = [];
+  const problems: Problem[] = [];
+  const seenRoots = new Set<string>();
+  const seenProblems = new Set<string>();
+  for (const path of request.paths.length > 0 ? request.paths : ["."]) {
+    const loaded = loadWorkspace(request.host, path);
+    if (!isWorkspace(loaded)) {
+      for (const problem of loaded.problems) {
+        const key = `${problem.code}\0${problem.file}\0${problem.message}`;
+        if (!seenProblems.has(key)) problems.push(problem);
+        seenProblems.add(key);
+      }
+      continue;
+    }
+    if (seenRoots.has(loaded.root)) continue;
+    seenRoots.add(loaded.root);
+    workspaces.push(auditWorkspace(loaded, { rules: request.rules ?? RULES, bannedCrates: request.bannedCrates ?? DEFAULT_BANNED }));
+  }
+  return { workspaces, problems };
+}
+
+/** Every problem of the run, workspace problems first. */
+export function allProblems(result: AuditResult): Problem[] {
+  return [...result.workspaces.flatMap((w) => w.problems), ...result.problems];
+}

@@ -1,0 +1,92 @@
+// The contract between the engine and the rules (ESLint-style `meta` + `create`), and the findings they produce.
+import type { DependencyKind } from "../manifest/model.js";
+import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
+
+export type Severity = "error" | "warning";
+export type Scope = DependencyKind;
+
+export interface RuleMeta {
+  /** Stable kebab-case id. */
+  id: string;
+  description: string;
+  /** Path of the rule's page under docs/rules/. */
+  docs: string;
+  /** Whether the rule can attach fixes; a fix from a rule without it is refused. */
+  fixable: boolean;
+  defaultSeverity: Severity;
+  /** Message templates with `{placeholders}`; formatters fill them in. */
+  messages: Record<string, string>;
+}
+
+/** A crate on a why-path. */
+export interface PathStep {
+  name: string;
+  version: string;
+  source: string | null;
+  /** Why this crate matters on the path, when it does. */
+  role?: "banned" | "tls-wrapper";
+}
+
+/** A direct dependency of a member, as the engine hands it to rules. */
+export interface DirectDependency {
+  member: LocalPackage;
+  decl: EffectiveDependency;
+  /** Lock id of the package; undefined when auditing without a lock. */
+  lockId?: number;
+}
+
+/** What a rule reports; the engine adds severity, location and identity. */
+export interface RuleReport {
+  messageId: string;
+  data: Record<string, string>;
+  dependency: DirectDependency;
+  scope: Scope;
+  reaches: string[];
+  path: PathStep[];
+}
+
+export interface RuleContext {
+  workspace: Workspace;
+  /** Banned crates the rule should look for, after configuration. */
+  bannedCrates: ReadonlySet<string>;
+  /** The shortest paths from a direct dependency to the banned crates, with the scope they need. */
+  reach(dependency: DirectDependency): { scope: Scope; reaches: string[]; path: PathStep[] } | undefined;
+  report(report: RuleReport): void;
+}
+
+export interface RuleHandlers {
+  /** Called once per direct dependency of each member (members themselves excluded). */
+  directDependency?(dependency: DirectDependency): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  create(context: RuleContext): RuleHandlers;
+}
+
+/** One finding: a member's direct dependency that brings in a banned crate. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  messageId: string;
+  data: Record<string, string>;
+  /** Workspace root directory (absolute). */
+  workspace: string;
+  member: string;
+  dependency: string;
+  dependencyVersion: string;
+  /** The key in the manifest (differs from `dependency` when renamed). */
+  dependencyKey: string;
+  scope: Scope;
+  /** `cfg(…)`/triple of the declaring `[target]` table, null for all targets. */
+  target: string | null;
+  reaches: string[];
+  path: PathStep[];
+  /** Absolute path of the manifest that declares the dependency, and where. */
+  manifest: string;
+  line: number;
+  column: number;
+  /** For `workspace = true` dependencies: the `[workspace.dependencies]` entry. */
+  inheritedFrom?: { manifest: string; line: number; column: number };
+  fix: null;
+}

@@ -1,0 +1,103 @@
+// Builds the dependency graph from the lock and attaches each local edge to the manifest entry that declared it.
+import semver from "semver";
+import type { LockedPackage, Lockfile } from "../lockfile/model.js";
+import { sourceKind } from "../lockfile/model.js";
+import type { Problem } from "../problems.js";
+import { satisfiesCargoReq } from "../util/cargo-semver.js";
+import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
+import type { DependencyGraph, GraphEdge } from "./model.js";
+
+/** Picks the locked package that a manifest entry refers to among the candidates the lock lists for it. */
+export function matchLockedDependency(
+  decl: EffectiveDependency,
+  candidates: LockedPackage[],
+  localIdByDir: Map<string, number>,
+): LockedPackage | undefined {
+  const named = candidates.filter((p) => p.name === decl.package);
+  if (decl.pathDir !== undefined) {
+    const id = localIdByDir.get(decl.pathDir);
+    const exact = named.find((p) => p.id === id);
+    if (exact) return exact;
+  }
+  const wantKind = decl.pathDir !== undefined ? "path" : decl.git !== undefined ? "git" : "registry";
+  let pool = named.filter((p) => sourceKind(p.source) === wantKind);
+  if (wantKind === "git" && pool.length > 1) {
+    const base = decl.git!.replace(/\.git$/, "").replace(/\/$/, "");
+    const sameRepo = pool.filter((p) => p.source!.replace(/^git\+/, "").split(/[?#]/)[0]!.replace(/\.git$/, "").replace(/\/$/, "") === base);
+    if (sameRepo.length > 0) pool = sameRepo;
+  }
+  if (decl.version !== undefined && pool.length > 1) {
+    const fitting = pool.filter((p) => satisfiesCargoReq(p.version, decl.version!));
+    if (fitting.length > 0) pool = fitting;
+  }
+  if (pool.length === 0) pool = named.length === 1 ? named : []; // e.g. redirected by [patch]
+  // Cargo picks the highest compatible version; among equals the lock order is stable.
+  return pool.sort((a, b) => compareVersionsDesc(a.version, b.version))[0];
+}
+
+export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: Problem[]): DependencyGraph {
+  const { packages } = lockfile;
+  const edges: GraphEdge[][] = packages.map((pkg) => pkg.dependencies.map((to) => ({ to, kind: "normal" as const })));
+  const localIds = new Map<LocalPackage, number>();
+  const localIdByDir = new Map<string, number>();
+  const memberIds = new Set<number>();
+  const taken = new Set<number>();
+
+  for (const local of [...workspace.members, ...workspace.pathPackages]) {
+    const pkg = packages.find(
+      (p) => p.source === null && p.name === local.name && (local.version === undefined || p.version === local.version) && !taken.has(p.id),
+    );
+    if (!pkg) {
+      if (local.isMember) {
+        problems.push({
+          severity: "warning",
+          code: "lockfile-stale",
+          message: `workspace member ${local.name} is not in Cargo.lock; its dependencies are not audited`,
+          file: workspace.lockfilePath ?? undefined,
+          hint: "refresh the lock with `cargo update -w`",
+        });
+      }
+      continue;
+    }
+    taken.add(pkg.id);
+    localIds.set(local, pkg.id);
+    localIdByDir.set(local.dir, pkg.id);
+    if (local.isMember) memberIds.add(pkg.id);
+  }
+
+  for (const [local, id] of localIds) {
+    const lockDeps = packages[id]!.dependencies.map((dep) => packages[dep]!);
+    const localEdges: GraphEdge[] = [];
+    const covered = new Set<number>();
+    for (const decl of local.dependencies) {
+      // Cargo never builds the dev-dependencies of a non-member, and never locks them.
+      if (!local.isMember && decl.kind === "dev") continue;
+      const target = matchLockedDependency(decl, lockDeps, localIdByDir);
+      if (!target) {
+        problems.push({
+          severity: "warning",
+          code: "lockfile-stale",
+          message: `dependency \`${decl.key}\` of ${local.name} is not in Cargo.lock; it is not audited`,
+          file: local.manifest.file,
+          position: { line: decl.span.line, column: decl.span.column },
+          hint: "refresh the lock with `cargo update -w`",
+        });
+        continue;
+      }
+      covered.add(target.id);
+      localEdges.push({ to: target.id, kind: decl.kind, decl });
+    }
+    // Locked edges no manifest entry explains (e.g. a [patch]) stay, as the lock is the ground truth of what builds.
+    if (!local.isMember) {
+      for (const dep of lockDeps) if (!covered.has(dep.id)) localEdges.push({ to: dep.id, kind: "normal" });
+    }
+    edges[id] = localEdges;
+  }
+  return { lockfile, edges, localIds, memberIds };
+}
+
+function compareVersionsDesc(a: string, b: string): number {
+  const va = semver.valid(a, true);
+  const vb = semver.valid(b, true);
+  return va && vb ? semver.rcompare(va, vb, true) : b.localeCompare(a);
+}

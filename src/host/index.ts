@@ -1,0 +1,113 @@
+// The only module that touches the file system and the environment; everything else takes a Host.
+import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+export type EntryKind = "file" | "dir" | "missing" | "other";
+
+/** File-system view that the core reads through, so tests and fuzzers can inject their own. */
+export interface Host {
+  /** Reads a UTF-8 text file; throws `HostReadError`. */
+  readText(path: string): string;
+  kind(path: string): EntryKind;
+  /** Names of the sub-directories of `path`, sorted; empty when it is not a readable directory. */
+  listDirs(path: string): string[];
+  /** Canonical path, resolving symlinks; the input when it cannot be resolved. */
+  realPath(path: string): string;
+}
+
+export class HostReadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = "HostReadError";
+  }
+}
+
+/** Files above this size are refused rather than read: no real manifest or lockfile comes close. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+// The BOM stays in the text so that offsets match the bytes on disk when a file is edited.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "file not found";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory, expected a file";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
+export const nodeHost: Host = {
+  readText(path) {
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (stat.isDirectory()) throw new HostReadError(path, "is a directory, expected a file");
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof HostReadError) throw error;
+      throw new HostReadError(path, describeFsError(error));
+    }
+    if (size > MAX_FILE_BYTES) {
+      throw new HostReadError(path, `file is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})`);
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw new HostReadError(path, describeFsError(error));
+    }
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      throw new HostReadError(path, "file is not valid UTF-8");
+    }
+  },
+  kind(path) {
+    try {
+      const stat = statSync(path);
+      return stat.isFile() ? "file" : stat.isDirectory() ? "dir" : "other";
+    } catch {
+      return "missing";
+    }
+  },
+  listDirs(path) {
+    try {
+      return readdirSync(path, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() || (entry.isSymbolicLink() && nodeHost.kind(resolve(path, entry.name)) === "dir"))
+        .map((entry) => entry.name)
+        .sort();
+    } catch {
+      return [];
+    }
+  },
+  realPath(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  },
+};
+
+/** Walks from `start` up to the file-system root, yielding each directory. */
+export function* ancestors(start: string): Generator<string> {
+  let dir = resolve(start);
+  for (;;) {
+    yield dir;
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}

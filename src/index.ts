@@ -1,0 +1,8 @@
+// Public library API.
+export { audit, allProblems, type AuditRequest, type AuditResult } from "./audit.js";
+export { nodeHost, type Host } from "./host/index.js";
+export type { Finding, PathStep, Rule } from "./engine/types.js";
+export type { Problem } from "./problems.js";
+export { decodeLockfile } from "./lockfile/encoding.js";
+export { parseManifest } from "./manifest/parse.js";
+export { toJsonReport, type JsonReport } from "./report/json.js";

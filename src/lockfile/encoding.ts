@@ -1,0 +1,197 @@
+// Cargo.lock wire format (v1–v4) → the normalised model. All format quirks stay in this file.
+// Mirrors rustsec's cargo-lock `encoding.rs` and cargo's `EncodableResolve`.
+import { parse as parseToml, TomlError } from "smol-toml";
+import { findConflictMarker, InputError, type Problem } from "../problems.js";
+import type { LockedPackage, Lockfile } from "./model.js";
+
+export interface DecodeResult {
+  lockfile: Lockfile;
+  /** Sound-but-odd content: dangling dependency strings, duplicate packages. */
+  problems: Problem[];
+}
+
+interface RawPackage {
+  name?: unknown;
+  version?: unknown;
+  source?: unknown;
+  checksum?: unknown;
+  dependencies?: unknown;
+}
+
+/** A parsed dependency string: `name`, `name version` or `name version (source)`. */
+interface DependencyRef {
+  name: string;
+  version?: string;
+  source?: string;
+}
+
+function parseDependencyRef(text: string): DependencyRef | undefined {
+  const match = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, name, version, source] = match;
+  return { name: name!, version, source };
+}
+
+function fail(file: string, message: string, line?: number, column?: number, hint?: string): never {
+  throw new InputError({
+    severity: "error",
+    code: "lockfile-invalid",
+    message,
+    file,
+    position: line !== undefined ? { line, column: column ?? 1 } : undefined,
+    hint,
+  });
+}
+
+/** Finds the line of the `[[package]]` entry for `name`/`version`, for diagnostics. */
+function packageLine(text: string, name: string, version?: string): number | undefined {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() !== `name = "${name}"`) continue;
+    if (version === undefined || lines[i + 1]?.trim() === `version = "${version}"`) return i + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes Cargo.lock text. Throws `InputError` when the file cannot be used at all
+ * (TOML errors, conflict markers, unknown version, packages without name or version).
+ */
+export function decodeLockfile(text: string, file: string): DecodeResult {
+  const marker = findConflictMarker(text);
+  if (marker) {
+    throw new InputError({
+      severity: "error",
+      code: "conflict-markers",
+      message: "Cargo.lock contains git conflict markers",
+      file,
+      position: marker,
+      hint: "resolve the conflict in Cargo.toml if any, then regenerate the lock with `cargo update -w`",
+    });
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TomlError) {
+      fail(file, `invalid TOML: ${error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "")}`, error.line, error.column);
+    }
+    throw error;
+  }
+
+  const problems: Problem[] = [];
+  const metadata = (doc.metadata ?? {}) as Record<string, unknown>;
+  const v1Checksums = new Map<string, string>();
+  for (const [key, value] of Object.entries(metadata)) {
+    // v1: "checksum name version (source)" = "hash"
+    const m = /^checksum (.+)$/.exec(key);
+    if (m && typeof value === "string") v1Checksums.set(m[1]!, value);
+  }
+  let version: Lockfile["version"];
+  if (doc.version === undefined) {
+    version = v1Checksums.size > 0 ? 1 : 2;
+  } else if (doc.version === 3 || doc.version === 4) {
+    version = doc.version;
+  } else {
+    const line = text.split("\n").findIndex((l) => /^version\s*=/.test(l)) + 1;
+    fail(
+      file,
+      `unsupported lockfile version ${JSON.stringify(doc.version)} (supported: 1 to 4)`,
+      line || undefined,
+      1,
+      "a newer cargo wrote this lockfile; please report it so support can be added",
+    );
+  }
+
+  const rawPackages = doc.package ?? [];
+  if (!Array.isArray(rawPackages)) fail(file, "`package` must be an array of tables ([[package]])");
+
+  const packages: LockedPackage[] = [];
+  const byName = new Map<string, LockedPackage[]>();
+  const seen = new Set<string>();
+  for (const raw of rawPackages as RawPackage[]) {
+    if (typeof raw.name !== "string" || typeof raw.version !== "string") {
+      fail(file, "a [[package]] entry has no string `name` or `version`", typeof raw.name === "string" ? packageLine(text, raw.name) : undefined);
+    }
+    const source = typeof raw.source === "string" ? raw.source : null;
+    const key = `${raw.name} ${raw.version} ${source ?? ""}`;
+    if (seen.has(key)) {
+      problems.push({
+        severity: "warning",
+        code: "lockfile-duplicate-package",
+        message: `package ${raw.name} ${raw.version} is listed twice; using the first entry`,
+        file,
+        position: { line: packageLine(text, raw.name, raw.version) ?? 1, column: 1 },
+        hint: "regenerate the lock with `cargo update -w`",
+      });
+      continue;
+    }
+    seen.add(key);
+    const pkg: LockedPackage = {
+      id: packages.length,
+      name: raw.name,
+      version: raw.version,
+      source,
+      checksum: typeof raw.checksum === "string" ? raw.checksum : v1Checksums.get(`${raw.name} ${raw.version} (${source})`),
+      dependencies: [],
+    };
+    packages.push(pkg);
+    const list = byName.get(pkg.name);
+    if (list) list.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+  }
+
+  // Second pass: dependency strings name packages by the shortest unambiguous form.
+  let index = 0;
+  for (const raw of rawPackages as RawPackage[]) {
+    const pkg = packages[index];
+    if (!pkg || pkg.name !== raw.name || pkg.version !== raw.version) continue; // a skipped duplicate
+    index++;
+    const deps = raw.dependencies ?? [];
+    if (!Array.isArray(deps)) fail(file, `package ${pkg.name} ${pkg.version}: \`dependencies\` must be an array`, packageLine(text, pkg.name, pkg.version));
+    for (const dep of deps) {
+      const ref = typeof dep === "string" ? parseDependencyRef(dep) : undefined;
+      const target = ref && resolveRef(ref, byName.get(ref.name) ?? []);
+      if (target === "ambiguous") {
+        problems.push({
+          severity: "warning",
+          code: "lockfile-ambiguous-dependency",
+          message: `package ${pkg.name} ${pkg.version}: dependency "${dep}" matches several locked packages; keeping all of them`,
+          file,
+          position: { line: packageLine(text, pkg.name, pkg.version) ?? 1, column: 1 },
+        });
+        for (const candidate of candidates(ref!, byName.get(ref!.name) ?? [])) pkg.dependencies.push(candidate.id);
+      } else if (target) {
+        pkg.dependencies.push(target.id);
+      } else {
+        problems.push({
+          severity: "warning",
+          code: "lockfile-dangling-dependency",
+          message: `package ${pkg.name} ${pkg.version}: dependency ${JSON.stringify(dep)} names no package in the lock; ignoring it`,
+          file,
+          position: { line: packageLine(text, pkg.name, pkg.version) ?? 1, column: 1 },
+          hint: "regenerate the lock with `cargo update -w`",
+        });
+      }
+    }
+  }
+  return { lockfile: { version, packages }, problems };
+}
+
+function candidates(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage[] {
+  return sameName.filter(
+    (p) => (ref.version === undefined || p.version === ref.version) && (ref.source === undefined || p.source === ref.source),
+  );
+}
+
+function resolveRef(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage | "ambiguous" | undefined {
+  const found = candidates(ref, sameName);
+  if (found.length === 1) return found[0];
+  if (found.length === 0) return undefined;
+  // v1 omits the source of path packages; prefer the path package when the rest matches.
+  if (ref.source === undefined) {
+    const local = found.filter((p) => p.source === null);
+    if (local.length === 1) return local[0];
+  }
+  return "ambiguous";
+}

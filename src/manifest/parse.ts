@@ -1,0 +1,250 @@
+// Cargo.toml text → typed Manifest with spans, via toml-eslint-parser (which keeps source positions).
+import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { findConflictMarker, InputError, type Problem } from "../problems.js";
+import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
+
+export interface ParseManifestResult {
+  manifest: Manifest;
+  /** Entries cargo would reject or ignore; each is skipped, the rest stays usable. */
+  problems: Problem[];
+}
+
+type Table = Record<string, unknown>;
+
+/** Every key of the document with its full key path, in source order, inline tables included. */
+interface KeyEntry {
+  path: string[];
+  node: AST.TOMLKeyValue | AST.TOMLTable;
+}
+
+function collectEntries(program: AST.TOMLProgram): KeyEntry[] {
+  const entries: KeyEntry[] = [];
+  const visitKeyValue = (prefix: string[], kv: AST.TOMLKeyValue) => {
+    const path = [...prefix, ...kv.key.keys.map((k) => (k.type === "TOMLBare" ? k.name : k.value))];
+    entries.push({ path, node: kv });
+    if (kv.value.type === "TOMLInlineTable") for (const inner of kv.value.body) visitKeyValue(path, inner);
+  };
+  for (const item of program.body[0].body) {
+    if (item.type === "TOMLKeyValue") {
+      visitKeyValue([], item);
+    } else {
+      const prefix = item.resolvedKey.map(String);
+      entries.push({ path: prefix, node: item });
+      for (const kv of item.body) visitKeyValue(prefix, kv);
+    }
+  }
+  return entries;
+}
+
+function startsWith(path: string[], prefix: string[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
+}
+
+const DEPENDENCY_TABLES: [string, DependencyKind][] = [
+  ["dependencies", "normal"],
+  ["dev-dependencies", "dev"],
+  ["dev_dependencies", "dev"],
+  ["build-dependencies", "build"],
+  ["build_dependencies", "build"],
+];
+
+function isTable(value: unknown): value is Table {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. */
+export function parseManifest(text: string, file: string): ParseManifestResult {
+  const marker = findConflictMarker(text);
+  if (marker) {
+    throw new InputError({
+      severity: "error",
+      code: "conflict-markers",
+      message: "Cargo.toml contains git conflict markers",
+      file,
+      position: marker,
+      hint: "resolve the conflict, then refresh the lock with `cargo update -w`",
+    });
+  }
+  let program: AST.TOMLProgram;
+  try {
+    // A BOM is legal at the start of the file; a space keeps every offset and line the same.
+    program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+  } catch (error) {
+    if (error instanceof ParseError) {
+      throw new InputError({
+        severity: "error",
+        code: "toml-syntax",
+        message: `invalid TOML: ${error.message}`,
+        file,
+        position: { line: error.lineNumber, column: error.column + 1 },
+      });
+    }
+    throw error;
+  }
+  const doc = getStaticTOMLValue(program) as Table;
+  const entries = collectEntries(program);
+  const problems: Problem[] = [];
+
+  const spanOf = (prefix: string[]): SourceSpan => {
+    const entry = entries.find((e) => startsWith(e.path, prefix));
+    const node = entry?.node;
+    if (!node) return { start: 0, end: 0, line: 1, column: 1 };
+    return { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 };
+  };
+  const warn = (keyPath: string[], message: string) => {
+    const span = spanOf(keyPath);
+    problems.push({ severity: "warning", code: "manifest-invalid-entry", message, file, position: { line: span.line, column: span.column } });
+  };
+
+  const readDependencies = (table: unknown, tablePath: string[], kind: DependencyKind, target: string | null): DependencyDecl[] => {
+    if (table === undefined) return [];
+    if (!isTable(table)) {
+      warn(tablePath, `\`${tablePath.join(".")}\` must be a table`);
+      return [];
+    }
+    const decls: DependencyDecl[] = [];
+    for (const [key, spec] of Object.entries(table)) {
+      const keyPath = [...tablePath, key];
+      const decl = readDependency(key, spec, keyPath, kind, target, spanOf(keyPath), (m) => warn(keyPath, m));
+      if (decl) decls.push(decl);
+    }
+    return decls;
+  };
+
+  const manifest: Manifest = { file, text, dependencies: [], features: {} };
+
+  for (const [tableName, kind] of DEPENDENCY_TABLES) {
+    manifest.dependencies.push(...readDependencies(doc[tableName], [tableName], kind, null));
+  }
+  if (doc.target !== undefined) {
+    if (!isTable(doc.target)) warn(["target"], "`target` must be a table");
+    else {
+      for (const [target, section] of Object.entries(doc.target)) {
+        if (!isTable(section)) continue;
+        for (const [tableName, kind] of DEPENDENCY_TABLES) {
+          manifest.dependencies.push(...readDependencies(section[tableName], ["target", target, tableName], kind, target));
+        }
+      }
+    }
+  }
+
+  if (isTable(doc.package)) {
+    const pkg = doc.package;
+    manifest.package = {
+      name: typeof pkg.name === "string" ? pkg.name : undefined,
+      version: readInheritable(pkg.version),
+      edition: readInheritable(pkg.edition),
+      workspace: typeof pkg.workspace === "string" ? pkg.workspace : undefined,
+      resolver: typeof pkg.resolver === "string" ? pkg.resolver : undefined,
+      span: spanOf(["package"]),
+    };
+  } else if (isTable(doc.project)) {
+    // `[project]` is the pre-2018 spelling of `[package]`; cargo still reads it.
+    const pkg = doc.project;
+    manifest.package = {
+      name: typeof pkg.name === "string" ? pkg.name : undefined,
+      version: readInheritable(pkg.version),
+      edition: readInheritable(pkg.edition),
+      span: spanOf(["project"]),
+    };
+  }
+
+  if (isTable(doc.workspace)) {
+    const ws = doc.workspace;
+    const strings = (value: unknown, name: string): string[] => {
+      if (value === undefined) return [];
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+      warn(["workspace", name], `\`workspace.${name}\` must be an array of strings`);
+      return [];
+    };
+    const wsPackage = isTable(ws.package) ? ws.package : {};
+    const section: WorkspaceSection = {
+      members: strings(ws.members, "members"),
+      exclude: strings(ws.exclude, "exclude"),
+      defaultMembers: ws["default-members"] === undefined ? undefined : strings(ws["default-members"], "default-members"),
+      resolver: typeof ws.resolver === "string" ? ws.resolver : undefined,
+      dependencies: readDependencies(ws.dependencies, ["workspace", "dependencies"], "normal", null),
+      package: {
+        version: typeof wsPackage.version === "string" ? wsPackage.version : undefined,
+        edition: typeof wsPackage.edition === "string" ? wsPackage.edition : undefined,
+      },
+      span: spanOf(["workspace"]),
+      membersSpan: ws.members === undefined ? undefined : spanOf(["workspace", "members"]),
+    };
+    manifest.workspace = section;
+  }
+
+  if (doc.features !== undefined) {
+    if (!isTable(doc.features)) warn(["features"], "`features` must be a table");
+    else {
+      for (const [name, list] of Object.entries(doc.features)) {
+        if (Array.isArray(list) && list.every((v) => typeof v === "string")) manifest.features[name] = list as string[];
+        else warn(["features", name], `feature \`${name}\` must be an array of strings`);
+      }
+    }
+  }
+  return { manifest, problems };
+}
+
+function readInheritable(value: unknown): MaybeInherited<string> | undefined {
+  if (typeof value === "string") return { value };
+  if (isTable(value) && value.workspace === true) return { inherited: true };
+  return undefined;
+}
+
+function readDependency(
+  key: string,
+  spec: unknown,
+  keyPath: string[],
+  kind: DependencyKind,
+  target: string | null,
+  span: SourceSpan,
+  warn: (message: string) => void,
+): DependencyDecl | undefined {
+  const decl: DependencyDecl = { key, package: key, kind, target, workspace: false, features: [], optional: false, span, keyPath };
+  if (typeof spec === "string") {
+    decl.version = spec;
+    return decl;
+  }
+  if (!isTable(spec)) {
+    warn(`dependency \`${key}\` must be a version string or a table`);
+    return undefined;
+  }
+  const str = (name: string): string | undefined => {
+    const value = spec[name];
+    if (value === undefined) return undefined;
+    if (typeof value === "string") return value;
+    warn(`dependency \`${key}\`: \`${name}\` must be a string`);
+    return undefined;
+  };
+  const bool = (name: string): boolean | undefined => {
+    const value = spec[name];
+    if (value === undefined) return undefined;
+    if (typeof value === "boolean") return value;
+    warn(`dependency \`${key}\`: \`${name}\` must be a boolean`);
+    return undefined;
+  };
+  decl.version = str("version");
+  decl.path = str("path");
+  decl.git = str("git");
+  decl.branch = str("branch");
+  decl.tag = str("tag");
+  decl.rev = str("rev");
+  decl.registry = str("registry");
+  decl.package = str("package") ?? key;
+  decl.workspace = bool("workspace") ?? false;
+  decl.optional = bool("optional") ?? false;
+  // Cargo accepts both spellings; the hyphenated one wins if both are given.
+  if (spec["default-features"] !== undefined) {
+    decl.defaultFeatures = bool("default-features");
+    decl.defaultFeaturesKey = "default-features";
+  } else if (spec.default_features !== undefined) {
+    decl.defaultFeatures = bool("default_features");
+    decl.defaultFeaturesKey = "default_features";
+  }
+  if (spec.features !== undefined) {
+    if (Array.isArray(spec.features) && spec.features.every((f) => typeof f === "string")) decl.features = spec.features as string[];
+    else warn(`dependency \`${key}\`: \`features\` must be an array of strings`);
+  }
+  return decl;
+}

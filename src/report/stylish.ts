@@ -1,0 +1,115 @@
+// The default human format: compiler-style diagnostics with a code frame and the why-path as a tree.
+import type { AuditResult } from "../audit.js";
+import { allProblems } from "../audit.js";
+import type { Finding, PathStep } from "../engine/types.js";
+import type { Problem } from "../problems.js";
+import { displayPath, formatMessage } from "./message.js";
+
+/** Colour functions; identity when colour is off. The CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
+export interface Palette {
+  red(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+export const plainPalette: Palette = { red: (t) => t, yellow: (t) => t, cyan: (t) => t, dim: (t) => t, bold: (t) => t };
+
+/** Escapes control characters so manifest strings cannot drive the terminal. */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
+export function formatProblem(problem: Problem, cwd: string, palette: Palette = plainPalette): string {
+  const where = problem.file
+    ? `${displayPath(problem.file, cwd)}${problem.position ? `:${problem.position.line}:${problem.position.column}` : ""}: `
+    : "";
+  const label = problem.severity === "error" ? palette.red("error") : palette.yellow("warning");
+  const hint = problem.hint ? `\n  ${palette.dim(`hint: ${escapeControl(problem.hint)}`)}` : "";
+  return `${escapeControl(where)}${label}: ${escapeControl(problem.message)} ${palette.dim(`[${problem.code}]`)}${hint}`;
+}
+
+function codeFrame(text: string, line: number, column: number, palette: Palette): string[] {
+  const lines = text.split(/\r?\n/);
+  const source = lines[line - 1];
+  if (source === undefined) return [];
+  const gutter = String(line).length;
+  const pad = " ".repeat(gutter);
+  const keyLength = /^[^\s=.\]]+/.exec(source.slice(column - 1))?.[0].length ?? 1;
+  return [
+    `${pad} ${palette.dim("|")}`,
+    `${palette.dim(String(line))} ${palette.dim("|")} ${escapeControl(source)}`,
+    `${pad} ${palette.dim("|")} ${" ".repeat(Math.max(0, column - 1))}${palette.red("^".repeat(Math.max(1, keyLength)))}`,
+  ];
+}
+
+function stepLabel(step: PathStep, palette: Palette): string {
+  const text = `${escapeControl(step.name)} ${escapeControl(step.version)}`;
+  if (step.role === "banned") return `${palette.red(text)} ${palette.dim("(native TLS)")}`;
+  if (step.role === "tls-wrapper") return `${palette.yellow(text)} ${palette.dim("(TLS wrapper)")}`;
+  return text;
+}
+
+function whyTree(path: PathStep[], palette: Palette): string[] {
+  return path.map((step, depth) => (depth === 0 ? stepLabel(step, palette) : `${"    ".repeat(depth - 1)}└── ${stepLabel(step, palette)}`));
+}
+
+function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, cwd: string, palette: Palette): string {
+  const label = finding.severity === "error" ? palette.red(palette.bold("error")) : palette.yellow(palette.bold("warning"));
+  const out = [
+    `${label}${palette.dim(`[${finding.ruleId}]`)}: ${palette.bold(escapeControl(formatMessage(finding)))}`,
+    `  ${palette.cyan("-->")} ${escapeControl(displayPath(finding.manifest, cwd))}:${finding.line}:${finding.column}`,
+  ];
+  const text = sources.get(finding.manifest);
+  if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
+  const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
+  if (finding.target) facts.push(`only for target ${escapeControl(finding.target)}`);
+  out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
+  if (finding.inheritedFrom) {
+    const from = finding.inheritedFrom;
+    const line = sources.get(from.manifest)?.split(/\r?\n/)[from.line - 1]?.trim();
+    out.push(
+      `  ${palette.dim("=")} inherited from ${escapeControl(displayPath(from.manifest, cwd))}:${from.line}:${from.column}${line ? `: ${escapeControl(line)}` : ""}`,
+    );
+  }
+  out.push(`  ${palette.dim("=")} why:`);
+  out.push(...whyTree(finding.path, palette).map((l) => `      ${l}`));
+  return out.join("\n");
+}
+
+export interface StylishInput {
+  result: AuditResult;
+  /** Manifest texts by absolute path, for code frames. */
+  sources: ReadonlyMap<string, string>;
+  cwd: string;
+  palette: Palette;
+}
+
+export function formatStylish({ result, sources, cwd, palette }: StylishInput): string {
+  const blocks: string[] = [];
+  for (const ws of result.workspaces) {
+    for (const finding of ws.findings) blocks.push(formatFinding(finding, sources, cwd, palette));
+  }
+  blocks.push(formatSummary(result, cwd, palette));
+  return `${blocks.join("\n\n")}\n`;
+}
+
+export function formatSummary(result: AuditResult, cwd: string, palette: Palette): string {
+  const findings = result.workspaces.flatMap((w) => w.findings);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.length - errors;
+  const problems = allProblems(result).filter((p) => p.severity === "error").length;
+  const modes = result.workspaces.map((w) => {
+    const how = w.resolution === "lockfile" ? "Cargo.lock: every feature, every target" : "manifests only, no Cargo.lock";
+    return `${escapeControl(displayPath(w.workspace.root, cwd))} (${w.workspace.members.length} member${w.workspace.members.length === 1 ? "" : "s"}; ${how})`;
+  });
+  const audited = modes.length > 0 ? `audited ${modes.join(", ")}` : "no workspace audited";
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (findings.length === 0) {
+    const mark = problems > 0 ? palette.red("✖") : "✔";
+    return `${mark} no native TLS found${problems > 0 ? `, but ${plural(problems, "input error")} kept parts unaudited` : ""} · ${audited}`;
+  }
+  const mark = errors > 0 ? palette.red("✖") : palette.yellow("⚠");
+  return `${mark} ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) · ${audited}`;
+}

@@ -1,0 +1,39 @@
+// A loaded Cargo workspace: members with inheritance applied, the lock, and local path packages.
+import type { Lockfile } from "../lockfile/model.js";
+import type { DependencyDecl, Manifest, SourceSpan } from "../manifest/model.js";
+import type { Problem } from "../problems.js";
+
+export type ResolverVersion = "1" | "2" | "3";
+
+/** A dependency declaration after `workspace = true` inheritance. */
+export interface EffectiveDependency extends DependencyDecl {
+  /** Absolute directory of a path dependency. */
+  pathDir?: string;
+  /** For `workspace = true`: the `[workspace.dependencies]` entry it came from. */
+  inheritedFrom?: { file: string; span: SourceSpan };
+}
+
+/** A package whose manifest we read: a workspace member or a local path dependency. */
+export interface LocalPackage {
+  name: string;
+  version?: string;
+  edition: string;
+  dir: string;
+  manifest: Manifest;
+  dependencies: EffectiveDependency[];
+  isMember: boolean;
+}
+
+export interface Workspace {
+  /** Absolute directory of the root Cargo.toml. */
+  root: string;
+  rootManifest: Manifest;
+  members: LocalPackage[];
+  /** Path dependencies outside the workspace, by directory. */
+  pathPackages: LocalPackage[];
+  resolver: ResolverVersion;
+  /** Absolute path of Cargo.lock, or null when there is none. */
+  lockfilePath: string | null;
+  lockfile?: Lockfile;
+  problems: Problem[];
+}
