@@ -17,8 +17,7 @@ export const noNativeTls: Rule = {
   create(context) {
     return {
       directDependency(dependency) {
-        const reached = context.reach(dependency);
-        if (!reached) return;
+        for (const reached of context.reach(dependency)) {
         const [start, ...rest] = reached.path.slice(1);
         const isBanned = start !== undefined && context.bannedCrates.has(start.name);
         const between = rest.slice(0, -1).filter((step) => step.role !== undefined).map((step) => step.name);
@@ -32,10 +31,9 @@ export const noNativeTls: Rule = {
             summary: (start && tlsCrate(start.name)?.summary) ?? "",
           },
           dependency,
-          scope: reached.scope,
-          reaches: reached.reaches,
-          path: reached.path,
+          group: reached,
         });
+        }
       },
     };
   },

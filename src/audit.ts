@@ -3,7 +3,8 @@ import { RULES } from "../rules/index.js";
 import { DEFAULT_BANNED } from "../rules/data/tls-crates.js";
 import type { Host } from "./host/index.js";
 import type { Problem } from "./problems.js";
-import { auditWorkspace, type WorkspaceAudit } from "./engine/run.js";
+import { auditWorkspace, type ResolutionOptions, type WorkspaceAudit } from "./engine/run.js";
+import type { MetadataProvider } from "./registry/model.js";
 import type { Rule } from "./engine/types.js";
 import { isWorkspace, loadWorkspace } from "./workspace/load.js";
 
@@ -13,6 +14,11 @@ export interface AuditRequest {
   host: Host;
   bannedCrates?: readonly string[];
   rules?: readonly Rule[];
+  /** Resolve features as cargo does; without it the lockfile graph is used as is. */
+  resolution?: Omit<ResolutionOptions, "metadata"> & {
+    /** Crate metadata for a workspace, from its vendor dirs, CARGO_HOME, bundled knowledge… */
+    metadataFor?: (workspaceRoot: string) => MetadataProvider | undefined;
+  };
 }
 
 export interface AuditResult {
@@ -38,7 +44,14 @@ export function audit(request: AuditRequest): AuditResult {
     }
     if (seenRoots.has(loaded.root)) continue;
     seenRoots.add(loaded.root);
-    workspaces.push(auditWorkspace(loaded, { rules: request.rules ?? RULES, bannedCrates: request.bannedCrates ?? DEFAULT_BANNED }));
+    const { resolution } = request;
+    workspaces.push(
+      auditWorkspace(loaded, {
+        rules: request.rules ?? RULES,
+        bannedCrates: request.bannedCrates ?? DEFAULT_BANNED,
+        resolution: resolution && { ...resolution, metadata: resolution.metadataFor?.(loaded.root) },
+      }),
+    );
   }
   return { workspaces, problems };
 }

@@ -4,15 +4,29 @@ import { buildGraph } from "../graph/build.js";
 import type { DependencyGraph } from "../graph/model.js";
 import { findReachedCrates, type ReachedCrate } from "../graph/paths.js";
 import type { Problem } from "../problems.js";
+import type { MetadataProvider } from "../registry/model.js";
+import type { TargetCfg } from "../resolve/cfg.js";
+import type { FeatureRequest } from "../resolve/features.js";
+import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import type { Workspace } from "../workspace/model.js";
-import type { DirectDependency, Finding, PathStep, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
+import type { DirectDependency, Finding, PathStep, ReachGroup, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
 
-/** How the dependency graph was obtained; see docs/json-format.md. */
-export type Resolution = "lockfile" | "manifest";
+/** How the dependency graph behind the findings was obtained; see docs/json-format.md. */
+export type Resolution = "exact" | "partial" | "lockfile" | "manifest";
+
+export interface ResolutionOptions {
+  request: FeatureRequest;
+  /** Null for every target. */
+  targets: readonly TargetCfg[] | null;
+  host: TargetCfg;
+  metadata?: MetadataProvider;
+}
 
 export interface AuditOptions {
   rules: readonly Rule[];
   bannedCrates: readonly string[];
+  /** Feature resolution; without it the lockfile graph is used as is. */
+  resolution?: ResolutionOptions;
 }
 
 export interface WorkspaceAudit {
@@ -20,23 +34,30 @@ export interface WorkspaceAudit {
   resolution: Resolution;
   findings: Finding[];
   problems: Problem[];
+  /** Resolved mode: which provider described each package the resolution touched. */
+  sources?: { name: string; version: string; provider: string; origin?: string }[];
 }
 
 const SCOPE_RANK: Record<Scope, number> = { normal: 0, build: 1, dev: 2 };
 const widerScope = (a: Scope, b: Scope): Scope => (SCOPE_RANK[a] >= SCOPE_RANK[b] ? a : b);
 
 /** The one place severities are decided: a rule's default applies to what ships; build and dev scopes warn. */
-export function severityFor(rule: Rule, scope: Scope): Severity {
-  return scope === "normal" ? rule.meta.defaultSeverity : "warning";
+export function severityFor(rule: Rule, group: Pick<ReachGroup, "scope" | "possible">): Severity {
+  return group.scope === "normal" && !group.possible ? rule.meta.defaultSeverity : "warning";
+}
+
+/** Role of a crate on a why-path. */
+export function roleOf(name: string, banned: ReadonlySet<string>): PathStep["role"] {
+  return banned.has(name) ? "banned" : tlsCrate(name)?.role === "tls-wrapper" ? "tls-wrapper" : undefined;
 }
 
 function stepOf(graph: DependencyGraph, id: number, banned: ReadonlySet<string>): PathStep {
   const pkg = graph.lockfile.packages[id]!;
-  const role = banned.has(pkg.name) ? "banned" : tlsCrate(pkg.name)?.role === "tls-wrapper" ? "tls-wrapper" : undefined;
+  const role = roleOf(pkg.name, banned);
   return role ? { name: pkg.name, version: pkg.version, source: pkg.source, role } : { name: pkg.name, version: pkg.version, source: pkg.source };
 }
 
-/** Picks the path to show: the narrowest scope first, then the deepest banned crate (the one that links the C library). */
+/** The path to show: the narrowest scope first, then the deepest banned crate, preferring the `-sys` crate that links C. */
 function pickPath(reached: ReachedCrate[], graph: DependencyGraph): ReachedCrate {
   const linksC = (r: ReachedCrate) => (graph.lockfile.packages[r.id]!.name.endsWith("-sys") ? 0 : 1);
   return [...reached].sort((a, b) => {
@@ -45,38 +66,62 @@ function pickPath(reached: ReachedCrate[], graph: DependencyGraph): ReachedCrate
   })[0]!;
 }
 
+/** Reach over the lockfile graph: every locked edge counts, as if every feature and target were on. */
+function lockfileReach(graph: DependencyGraph, banned: ReadonlySet<string>): RuleContext["reach"] {
+  const cache = new Map<number, ReachedCrate[]>();
+  return (dependency) => {
+    if (dependency.lockId === undefined) return [];
+    let reached = cache.get(dependency.lockId);
+    if (!reached) {
+      reached = findReachedCrates(graph, dependency.lockId, banned);
+      cache.set(dependency.lockId, reached);
+    }
+    if (reached.length === 0) return [];
+    const shown = pickPath(reached, graph);
+    const memberStep: PathStep = { name: dependency.member.name, version: dependency.member.version ?? "", source: null };
+    return [
+      {
+        scope: widerScope(dependency.decl.kind, shown.scope),
+        reaches: [...new Set(reached.map((r) => graph.lockfile.packages[r.id]!.name))].sort(),
+        path: [memberStep, ...shown.path.map((id) => stepOf(graph, id, banned))],
+        decl: dependency.decl,
+      },
+    ];
+  };
+}
+
+/** Without a lock only the declarations are known: a dependency on a banned crate or an always-native wrapper. */
+function manifestReach(banned: ReadonlySet<string>): RuleContext["reach"] {
+  return (dependency) => {
+    const crate = tlsCrate(dependency.decl.package);
+    const reaches = banned.has(dependency.decl.package) ? [dependency.decl.package] : (crate?.implies ?? []).filter((n) => banned.has(n));
+    if (reaches.length === 0) return [];
+    const memberStep: PathStep = { name: dependency.member.name, version: dependency.member.version ?? "", source: null };
+    const step: PathStep = { name: dependency.decl.package, version: dependency.decl.version ?? "*", source: null };
+    const role = roleOf(dependency.decl.package, banned);
+    if (role) step.role = role;
+    return [{ scope: dependency.decl.kind, reaches, path: [memberStep, step], decl: dependency.decl }];
+  };
+}
+
 export function auditWorkspace(workspace: Workspace, options: AuditOptions): WorkspaceAudit {
   const problems = [...workspace.problems];
   const banned = new Set(options.bannedCrates);
   const graph = workspace.lockfile ? buildGraph(workspace, workspace.lockfile, problems) : undefined;
-  const resolution: Resolution = graph ? "lockfile" : "manifest";
-  const reachCache = new Map<number, ReachedCrate[]>();
-
-  const reach: RuleContext["reach"] = (dependency) => {
-    const memberStep: PathStep = { name: dependency.member.name, version: dependency.member.version ?? "", source: null };
-    if (!graph || dependency.lockId === undefined) {
-      // Without a lock only the declaration itself is known.
-      const crate = tlsCrate(dependency.decl.package);
-      const reaches = banned.has(dependency.decl.package) ? [dependency.decl.package] : (crate?.implies ?? []).filter((n) => banned.has(n));
-      if (reaches.length === 0) return undefined;
-      const step: PathStep = { name: dependency.decl.package, version: dependency.decl.version ?? "*", source: null, role: crate?.role };
-      return { scope: dependency.decl.kind, reaches, path: [memberStep, step] };
-    }
-    let reached = reachCache.get(dependency.lockId);
-    if (!reached) {
-      reached = findReachedCrates(graph, dependency.lockId, banned);
-      reachCache.set(dependency.lockId, reached);
-    }
-    if (reached.length === 0) return undefined;
-    const shown = pickPath(reached, graph);
-    return {
-      scope: widerScope(dependency.decl.kind, shown.scope),
-      reaches: [...new Set(reached.map((r) => graph.lockfile.packages[r.id]!.name))].sort(),
-      path: [memberStep, ...shown.path.map((id) => stepOf(graph, id, banned))],
-    };
-  };
+  let resolution: Resolution = "manifest";
+  let reach = manifestReach(banned);
+  let resolved: WorkspaceResolution | undefined;
+  if (graph && options.resolution) {
+    resolved = resolveWorkspace(workspace, graph, banned, options.resolution, problems);
+    resolution = resolved.complete ? "exact" : "partial";
+    reach = resolved.reach;
+  } else if (graph) {
+    resolution = "lockfile";
+    reach = lockfileReach(graph, banned);
+  }
 
   const findings = new Map<string, Finding>();
+  const dependencies = directDependencies(workspace, graph);
   for (const rule of options.rules) {
     const context: RuleContext = {
       workspace,
@@ -84,20 +129,20 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
       reach,
       report(report: RuleReport) {
         const finding = toFinding(rule, report, workspace, graph);
-        const key = `${rule.meta.id}\0${report.dependency.member.dir}\0${report.dependency.lockId ?? report.dependency.decl.package}`;
-        const previous = findings.get(key);
-        // One finding per (member, dependency): the narrowest scope wins, then the first declaration.
-        if (!previous || SCOPE_RANK[finding.scope] < SCOPE_RANK[previous.scope]) findings.set(key, finding);
+        // One finding per (member, dependency, scope).
+        const key = `${rule.meta.id}\0${report.dependency.member.dir}\0${report.dependency.lockId ?? report.dependency.decl.package}\0${finding.scope}`;
+        if (!findings.has(key)) findings.set(key, finding);
       },
     };
     const handlers = rule.create(context);
     if (!handlers.directDependency) continue;
-    for (const dependency of directDependencies(workspace, graph)) handlers.directDependency(dependency);
+    for (const dependency of dependencies) handlers.directDependency(dependency);
   }
-  return { workspace, resolution, findings: [...findings.values()], problems };
+  const sorted = [...findings.values()].sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
+  return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources() };
 }
 
-/** The members' direct dependencies, excluding other members, in manifest order. */
+/** The members' direct dependencies (members excluded), one per locked package, in manifest order. */
 export function directDependencies(workspace: Workspace, graph: DependencyGraph | undefined): DirectDependency[] {
   const memberDirs = new Set(workspace.members.map((m) => m.dir));
   const result: DirectDependency[] = [];
@@ -110,8 +155,10 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
     }
     const id = graph.localIds.get(member);
     if (id === undefined) continue;
-    for (const edge of graph.edges[id]!) {
-      if (!edge.decl || graph.memberIds.has(edge.to)) continue;
+    const seen = new Set<number>();
+    for (const edge of [...graph.edges[id]!].sort((a, b) => SCOPE_RANK[a.kind] - SCOPE_RANK[b.kind])) {
+      if (!edge.decl || graph.memberIds.has(edge.to) || seen.has(edge.to)) continue;
+      seen.add(edge.to);
       result.push({ member, decl: edge.decl, lockId: edge.to });
     }
   }
@@ -119,11 +166,13 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
 }
 
 function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: DependencyGraph | undefined): Finding {
-  const { member, decl, lockId } = report.dependency;
+  const { member, lockId } = report.dependency;
+  const { group } = report;
+  const decl = group.decl;
   const pkg = graph && lockId !== undefined ? graph.lockfile.packages[lockId] : undefined;
-  return {
+  const finding: Finding = {
     ruleId: rule.meta.id,
-    severity: severityFor(rule, report.scope),
+    severity: severityFor(rule, group),
     messageId: report.messageId,
     data: report.data,
     workspace: workspace.root,
@@ -131,10 +180,10 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
     dependency: pkg?.name ?? decl.package,
     dependencyVersion: pkg?.version ?? decl.version ?? "",
     dependencyKey: decl.key,
-    scope: report.scope,
+    scope: group.scope,
     target: decl.target,
-    reaches: report.reaches,
-    path: report.path,
+    reaches: group.reaches,
+    path: group.path,
     manifest: member.manifest.file,
     line: decl.span.line,
     column: decl.span.column,
@@ -143,4 +192,9 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
       : undefined,
     fix: null,
   };
+  if (group.platforms) finding.platforms = group.platforms;
+  if (group.unverified) finding.unverified = true;
+  if (group.possible) finding.possible = true;
+  if (group.condition) finding.condition = group.condition;
+  return finding;
 }

@@ -25,6 +25,29 @@ export interface PathStep {
   source: string | null;
   /** Why this crate matters on the path, when it does. */
   role?: "banned" | "tls-wrapper";
+  /** Features of this crate, outermost first, that enabled the edge to the next step (resolved mode only). */
+  features?: string[];
+  /** The first of `features`: the feature requested from outside ("default", or a named feature). */
+  via?: string;
+  /** Which metadata source described this crate (resolved mode only). */
+  provider?: string;
+}
+
+/** One way a direct dependency reaches banned crates, at one scope. */
+export interface ReachGroup {
+  scope: Scope;
+  reaches: string[];
+  path: PathStep[];
+  /** The declaration that starts the path (the narrowest-scope one when a crate is declared twice). */
+  decl: EffectiveDependency;
+  /** Triples it applies to, when not every known target. */
+  platforms?: string[];
+  /** The path crosses a crate without metadata, whose locked edges were kept as possibly active. */
+  unverified?: boolean;
+  /** Found only when crates without metadata are assumed to enable any feature: native TLS is possible, not known. */
+  possible?: boolean;
+  /** Set when the finding appears only under non-default features of the member. */
+  condition?: { features: string[] };
 }
 
 /** A direct dependency of a member, as the engine hands it to rules. */
@@ -40,17 +63,15 @@ export interface RuleReport {
   messageId: string;
   data: Record<string, string>;
   dependency: DirectDependency;
-  scope: Scope;
-  reaches: string[];
-  path: PathStep[];
+  group: ReachGroup;
 }
 
 export interface RuleContext {
   workspace: Workspace;
   /** Banned crates the rule should look for, after configuration. */
   bannedCrates: ReadonlySet<string>;
-  /** The shortest paths from a direct dependency to the banned crates, with the scope they need. */
-  reach(dependency: DirectDependency): { scope: Scope; reaches: string[]; path: PathStep[] } | undefined;
+  /** How a direct dependency reaches the banned crates: one group per scope, empty when it does not. */
+  reach(dependency: DirectDependency): ReachGroup[];
   report(report: RuleReport): void;
 }
 
@@ -88,5 +109,9 @@ export interface Finding {
   column: number;
   /** For `workspace = true` dependencies: the `[workspace.dependencies]` entry. */
   inheritedFrom?: { manifest: string; line: number; column: number };
+  platforms?: string[];
+  unverified?: boolean;
+  possible?: boolean;
+  condition?: { features: string[] };
   fix: null;
 }

@@ -13,6 +13,12 @@ export interface Host {
   listDirs(path: string): string[];
   /** Canonical path, resolving symlinks; the input when it cannot be resolved. */
   realPath(path: string): string;
+  /** Reads a file's bytes (for binary formats such as cargo's index cache); throws `HostReadError`. */
+  readBytes(path: string): Uint8Array;
+  /** Names of all entries (files and directories) in `path`, sorted; empty when unreadable. */
+  listEntries(path: string): string[];
+  /** An environment variable (CARGO_HOME, HOME, …). */
+  env(name: string): string | undefined;
 }
 
 export class HostReadError extends Error {
@@ -92,6 +98,23 @@ export const nodeHost: Host = {
       return [];
     }
   },
+  readBytes(path) {
+    try {
+      if (statSync(path).size > MAX_FILE_BYTES) throw new HostReadError(path, "file is too large");
+      return readFileSync(path);
+    } catch (error) {
+      if (error instanceof HostReadError) throw error;
+      throw new HostReadError(path, describeFsError(error));
+    }
+  },
+  listEntries(path) {
+    try {
+      return readdirSync(path).sort();
+    } catch {
+      return [];
+    }
+  },
+  env: (name) => process.env[name],
   realPath(path) {
     try {
       return realpathSync(path);

@@ -77,4 +77,6 @@ export interface Manifest {
   dependencies: DependencyDecl[];
   /** The `[features]` table as written. */
   features: Record<string, string[]>;
+  /** `[lib] proc-macro = true`. */
+  procMacro?: boolean;
 }

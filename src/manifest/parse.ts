@@ -183,6 +183,7 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
       }
     }
   }
+  if (isTable(doc.lib) && (doc.lib["proc-macro"] === true || doc.lib.proc_macro === true)) manifest.procMacro = true;
   return { manifest, problems };
 }
 

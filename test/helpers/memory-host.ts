@@ -2,7 +2,7 @@
 import { dirname, join, resolve } from "node:path";
 import { HostReadError, type Host } from "../../src/host/index.js";
 
-export function memoryHost(files: Record<string, string>, root = "/ws"): Host {
+export function memoryHost(files: Record<string, string>, root = "/ws", env: Record<string, string> = {}): Host {
   const contents = new Map(Object.entries(files).map(([path, text]) => [resolve(root, path), text]));
   const dirs = new Set<string>();
   for (const file of contents.keys()) {
@@ -24,6 +24,14 @@ export function memoryHost(files: Record<string, string>, root = "/ws"): Host {
       return [...dirs].filter((d) => dirname(d) === path && d !== path).map((d) => d.slice(path === "/" ? 1 : path.length + 1)).sort();
     },
     realPath: (path) => path,
+    readBytes(path) {
+      return new TextEncoder().encode(this.readText(path));
+    },
+    listEntries(path) {
+      const children = [...contents.keys(), ...dirs].filter((p) => dirname(p) === path && p !== path);
+      return [...new Set(children.map((p) => p.slice(path === "/" ? 1 : path.length + 1)))].sort();
+    },
+    env: (name) => env[name],
   };
 }
 

@@ -1,0 +1,66 @@
+// Asks metadata providers in order (vendor → registry-src → index-cache → …) and remembers the answers.
+import type { Problem } from "../problems.js";
+import type { CrateMetadata, MetadataProvider, MetadataProviderName } from "./model.js";
+
+/** How one crate version was looked up, for `--explain`. */
+export interface LookupRecord {
+  /** The provider that answered; null when none did. */
+  provider: MetadataProviderName | null;
+  /** Providers asked, in order, up to and including the one that answered. */
+  tried: MetadataProviderName[];
+}
+
+export interface MetadataChain {
+  readonly providers: readonly MetadataProvider[];
+  /** The first provider's answer, cached per (name, version, source), misses included. */
+  lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
+  /** How an earlier `lookup` went; undefined if it was never asked. */
+  explain(name: string, version: string, source: string | null): LookupRecord | undefined;
+  /** Providers that threw (a bug or an unreadable file): each is recorded once and treated as a miss. */
+  readonly problems: Problem[];
+}
+
+function cacheKey(name: string, version: string, source: string | null): string {
+  return `${source ?? ""}\u0000${name}\u0000${version}`;
+}
+
+/** Chains providers; the first that knows a crate version answers, and its name is stamped on the result. */
+export function createMetadataChain(providers: readonly MetadataProvider[]): MetadataChain {
+  const answers = new Map<string, { meta: CrateMetadata | undefined; record: LookupRecord }>();
+  const problems: Problem[] = [];
+  return {
+    providers,
+    problems,
+    lookup(name, version, source) {
+      const key = cacheKey(name, version, source);
+      const cached = answers.get(key);
+      if (cached) return cached.meta;
+      const record: LookupRecord = { provider: null, tried: [] };
+      let meta: CrateMetadata | undefined;
+      for (const provider of providers) {
+        record.tried.push(provider.name);
+        let answer: CrateMetadata | undefined;
+        try {
+          answer = provider.lookup(name, version, source);
+        } catch (error) {
+          problems.push({
+            severity: "warning",
+            code: "metadata-provider-failed",
+            message: `metadata provider \`${provider.name}\` failed for ${name} ${version}: ${(error as Error).message ?? String(error)}`,
+          });
+          continue;
+        }
+        if (answer) {
+          meta = answer.provider === provider.name ? answer : { ...answer, provider: provider.name };
+          record.provider = provider.name;
+          break;
+        }
+      }
+      answers.set(key, { meta, record });
+      return meta;
+    },
+    explain(name, version, source) {
+      return answers.get(cacheKey(name, version, source))?.record;
+    },
+  };
+}

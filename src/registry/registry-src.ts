@@ -1,0 +1,39 @@
+// Metadata from crates cargo already unpacked: $CARGO_HOME/registry/src/<registry>-<hash>/<name>-<version>/Cargo.toml.
+import { join } from "node:path";
+import type { Host } from "../host/index.js";
+import { cargoHomeDir, isRegistrySource, registryDirsFor } from "./cargo-home.js";
+import type { CrateMetadata, MetadataProvider } from "./model.js";
+import { metadataFromManifest } from "./normalized-manifest.js";
+
+export interface RegistrySrcOptions {
+  /** Overrides `$CARGO_HOME` / `$HOME/.cargo`. */
+  cargoHome?: string;
+}
+
+/**
+ * Answers for registry packages whose sources cargo has unpacked (by `cargo fetch`, a build,
+ * `cargo metadata`…). Path and git packages are not its business.
+ */
+export function registrySrcProvider(host: Host, options: RegistrySrcOptions = {}): MetadataProvider {
+  const home = options.cargoHome ?? cargoHomeDir(host);
+  const root = home === undefined ? undefined : join(home, "registry", "src");
+  return {
+    name: "registry-src",
+    lookup(name, version, source): CrateMetadata | undefined {
+      if (root === undefined || !isRegistrySource(source)) return undefined;
+      for (const dir of registryDirsFor(host, root, source)) {
+        const manifest = join(dir, `${name}-${version}`, "Cargo.toml");
+        if (host.kind(manifest) !== "file") continue;
+        let meta: CrateMetadata;
+        try {
+          meta = metadataFromManifest(host.readText(manifest), "registry-src", manifest);
+        } catch {
+          continue;
+        }
+        // The directory name is cargo's; the manifest inside must still be the crate asked for.
+        if (meta.name === name && meta.version === version) return meta;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Finds, for one member, which direct dependencies reach banned crates in the build cargo really does, and at which scope.
+import type { DependencyKind } from "../manifest/model.js";
+import type { ResolverVersion } from "../workspace/model.js";
+import { ActiveGraph, type ActiveEdge } from "./active-graph.js";
+import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
+import { FeaturesFor, resolveFeatures, type FeatureRequest, type ResolvedFeatures } from "./features.js";
+import type { SummaryTable } from "./summary.js";
+
+export type Scope = DependencyKind;
+
+export interface MemberAnalysisOptions {
+  request: FeatureRequest;
+  resolver: ResolverVersion;
+  /** The targets to build for; null for every target (`--target all`). */
+  targets: readonly TargetCfg[] | null;
+  /** The build machine, for build scripts and proc-macros. */
+  host: TargetCfg;
+  bannedIds: ReadonlySet<number>;
+  /** Reports a target key that cannot be parsed (the dependency is then kept, which is the sound choice). */
+  onBadCfg?: (spec: string, error: CfgParseError) => void;
+}
+
+/** A direct dependency of the member that reaches a banned crate. */
+export interface ReachedBanned {
+  /** The member's edge to the direct dependency. */
+  direct: ActiveEdge;
+  banned: number;
+  scope: Scope;
+  /** Edges from the member to the banned crate, `direct` first. */
+  path: ActiveEdge[];
+  /** The resolution the path was found in, to explain which features enabled each edge. */
+  resolved: ResolvedFeatures;
+  /** Triples where this holds; null when analysing every target at once. */
+  targets: string[] | null;
+}
+
+const SCOPES: { scope: Scope; edgeKinds: ReadonlySet<DependencyKind>; hasDevUnits: boolean }[] = [
+  { scope: "normal", edgeKinds: new Set(["normal"]), hasDevUnits: false },
+  { scope: "build", edgeKinds: new Set(["normal", "build"]), hasDevUnits: false },
+  { scope: "dev", edgeKinds: new Set(["normal", "build", "dev"]), hasDevUnits: true },
+];
+
+export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): ReachedBanned[] {
+  const parsedCfgs = new Map<string, CfgExpr | null>();
+  const matches = (spec: string, target: TargetCfg): boolean => {
+    let expr = parsedCfgs.get(spec);
+    if (expr === undefined) {
+      try {
+        expr = parseCfg(spec);
+      } catch (error) {
+        if (!(error instanceof CfgParseError)) throw error;
+        options.onBadCfg?.(spec, error);
+        expr = null;
+      }
+      parsedCfgs.set(spec, expr);
+    }
+    return expr === null || evalCfg(expr, target);
+  };
+  const targets = options.targets;
+  const resolutionPlatform = targets && ((spec: string, forHost: boolean) => (forHost ? matches(spec, options.host) : targets.some((t) => matches(spec, t))));
+
+  const resolutions = new Map<boolean, ResolvedFeatures>();
+  const resolutionFor = (hasDevUnits: boolean) => {
+    let resolved = resolutions.get(hasDevUnits);
+    if (!resolved) {
+      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive: resolutionPlatform ?? undefined });
+      resolutions.set(hasDevUnits, resolved);
+    }
+    return resolved;
+  };
+
+  const found = new Map<string, ReachedBanned>();
+  for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
+    const resolved = resolutionFor(hasDevUnits);
+    for (const target of targets ?? [null]) {
+      const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
+      const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive });
+      const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
+      for (const direct of graph.edges(root, rootFor)) {
+        const reached = graph.reachedTargets(direct.to, direct.toFor, options.bannedIds);
+        for (const banned of reached) {
+          const key = `${direct.dep.name}\0${direct.to}\0${banned}`;
+          const previous = found.get(key);
+          if (previous) {
+            if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);
+            continue;
+          }
+          const rest = graph.shortestPath(direct.to, direct.toFor, banned) ?? [];
+          found.set(key, { direct, banned, scope, path: [direct, ...rest], resolved, targets: target ? [target.triple] : null });
+        }
+      }
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,170 @@
+// Feature resolution for every member of a workspace, turned into reach groups the rules can report.
+import { allTargetCfgs } from "../../rules/data/targets.js";
+import type { PathStep, ReachGroup, Scope } from "../engine/types.js";
+import type { DependencyGraph } from "../graph/model.js";
+import type { Problem } from "../problems.js";
+import type { MetadataProvider } from "../registry/model.js";
+import type { LocalPackage, Workspace } from "../workspace/model.js";
+import { analyzeMember, type ReachedBanned } from "./analyze.js";
+import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
+import { explainEdge, explainFeature } from "./explain.js";
+import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
+import { SummaryTable } from "./summary.js";
+import type { DirectDependency } from "../engine/types.js";
+import { tlsCrate } from "../../rules/data/tls-crates.js";
+
+export interface WorkspaceResolutionOptions {
+  request: FeatureRequest;
+  targets: readonly TargetCfg[] | null;
+  host: TargetCfg;
+  metadata?: MetadataProvider;
+}
+
+export interface WorkspaceResolution {
+  /** False when some package had no metadata and its locked edges were kept as possibly active. */
+  complete: boolean;
+  reach(dependency: DirectDependency): ReachGroup[];
+  sources(): { name: string; version: string; provider: string; origin?: string }[];
+}
+
+const SCOPE_RANK: Record<Scope, number> = { normal: 0, build: 1, dev: 2 };
+const DEFAULT_REQUEST: FeatureRequest = { features: [], allFeatures: false, defaultFeatures: true };
+
+export function resolveWorkspace(
+  workspace: Workspace,
+  graph: DependencyGraph,
+  banned: ReadonlySet<string>,
+  options: WorkspaceResolutionOptions,
+  problems: Problem[],
+): WorkspaceResolution {
+  // Crates without full metadata: their edges are kept, first enabling nothing on their children (the likely
+  // build), then anything (the sound bound); what only the second finds is reported as possible.
+  const summaries = new SummaryTable(graph, options.metadata, "none");
+  const soundSummaries = new SummaryTable(graph, options.metadata, "all");
+  const packages = graph.lockfile.packages;
+  const bannedIds = new Set(packages.filter((p) => banned.has(p.name)).map((p) => p.id));
+  const badCfgs = new Set<string>();
+  const onBadCfg = (spec: string, error: Error) => {
+    if (badCfgs.has(spec)) return;
+    badCfgs.add(spec);
+    problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
+  };
+  const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
+    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg });
+
+  const byMember = new Map<LocalPackage, ReachedBanned[]>();
+  const possible = new Set<ReachedBanned>();
+  const defaultKeys = new Map<LocalPackage, Set<string>>();
+  const keyOf = (r: ReachedBanned) => `${r.direct.to}\0${r.banned}\0${r.scope}`;
+  const members = workspace.members.filter((m) => graph.localIds.has(m));
+  for (const member of members) {
+    byMember.set(member, analyse(member, options.request, summaries));
+    if (options.request.allFeatures) defaultKeys.set(member, new Set(analyse(member, DEFAULT_REQUEST, summaries).map(keyOf)));
+  }
+  const complete = summaries.touched().every((s) => !s.incomplete);
+  if (!complete) {
+    for (const member of members) {
+      const likely = new Set(byMember.get(member)!.map((r) => `${r.direct.to}\0${r.banned}`));
+      for (const found of analyse(member, options.request, soundSummaries)) {
+        if (likely.has(`${found.direct.to}\0${found.banned}`)) continue;
+        possible.add(found);
+        byMember.get(member)!.push(found);
+      }
+    }
+  }
+
+  const stepFor = (id: number): PathStep => {
+    const pkg = packages[id]!;
+    const step: PathStep = { name: pkg.name, version: pkg.version, source: pkg.source };
+    const role = banned.has(pkg.name) ? "banned" : tlsCrate(pkg.name)?.role === "tls-wrapper" ? "tls-wrapper" : undefined;
+    if (role) step.role = role;
+    step.provider = summaries.get(id).provider;
+    return step;
+  };
+
+  const toSteps = (member: LocalPackage, found: ReachedBanned): PathStep[] => {
+    const steps: PathStep[] = [{ name: member.name, version: member.version ?? "", source: null }];
+    for (const edge of found.path) steps.push(stepFor(edge.to));
+    found.path.forEach((edge, index) => {
+      const { features } = explainEdge(found.resolved, edge);
+      if (features.length > 0) {
+        steps[index]!.features = features;
+        steps[index]!.via = features[0];
+      }
+    });
+    return steps;
+  };
+
+  const assumedDep = (from: number, name: string) => summaries.get(from).dependencies.some((d) => d.name === name && d.assumed);
+  const isUnverified = (found: ReachedBanned) =>
+    possible.has(found) ||
+    found.path.some((edge) => {
+      if (edge.dep.assumed) return true;
+      const { origin } = explainEdge(found.resolved, edge);
+      return origin?.type === "dependent" && assumedDep(origin.from, origin.dep);
+    });
+
+  const rootFeatures = (root: number, found: ReachedBanned): string[] => {
+    const names = new Set<string>();
+    for (const edge of found.path) {
+      const { features, origin } = explainEdge(found.resolved, edge);
+      if (edge.from === root && features[0]) names.add(features[0]);
+      if (origin?.type === "dependent" && origin.from === root && origin.feature) {
+        const outer = explainFeature(found.resolved, root, FeaturesFor.Normal, origin.feature).features[0];
+        if (outer) names.add(outer);
+      }
+    }
+    if (names.size === 0) for (const name of activatedFeatures(found.resolved, root, FeaturesFor.Normal).keys()) names.add(name);
+    return [...names].sort();
+  };
+
+  const platformsOf = (found: ReachedBanned): string[] | undefined => {
+    if (found.targets) return options.targets && found.targets.length < options.targets.length ? [...found.targets] : undefined;
+    const specs = found.path.map((e) => e.dep.target).filter((t): t is string => t !== null);
+    if (specs.length === 0) return undefined;
+    const known = allTargetCfgs();
+    let matching: string[];
+    try {
+      const exprs = specs.map((s) => parseCfg(s));
+      matching = known.filter((t) => exprs.every((e) => evalCfg(e, t))).map((t) => t.triple);
+    } catch {
+      return undefined;
+    }
+    return matching.length === known.length ? undefined : matching;
+  };
+
+  return {
+    complete,
+    reach(dependency) {
+      const found = (byMember.get(dependency.member) ?? []).filter((r) => r.direct.to === dependency.lockId);
+      const root = graph.localIds.get(dependency.member)!;
+      const groups: ReachGroup[] = [];
+      for (const scope of ["normal", "build", "dev"] as Scope[]) {
+        // A banned crate reached at a narrower scope is not repeated at a wider one.
+        const atScope = found.filter((r) => r.scope === scope);
+        if (atScope.length === 0) continue;
+        const shown = [...atScope].sort((a, b) => b.path.length - a.path.length || Number(!packages[a.banned]!.name.endsWith("-sys")) - Number(!packages[b.banned]!.name.endsWith("-sys")))[0]!;
+        const group: ReachGroup = {
+          scope,
+          reaches: [...new Set(atScope.map((r) => packages[r.banned]!.name))].sort(),
+          path: toSteps(dependency.member, shown),
+          decl: shown.direct.dep.decl ?? dependency.decl,
+        };
+        const platforms = platformsOf(shown);
+        if (platforms) group.platforms = platforms;
+        if (atScope.some(isUnverified)) group.unverified = true;
+        if (atScope.every((r) => possible.has(r))) group.possible = true;
+        const defaults = defaultKeys.get(dependency.member);
+        if (defaults && !group.possible && atScope.every((r) => !defaults.has(keyOf(r)))) group.condition = { features: rootFeatures(root, shown) };
+        groups.push(group);
+      }
+      return groups.sort((a, b) => SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
+    },
+    sources() {
+      return summaries
+        .touched()
+        .map((s) => ({ name: packages[s.id]!.name, version: packages[s.id]!.version, provider: s.provider, origin: s.origin }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+    },
+  };
+}
