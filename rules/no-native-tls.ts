@@ -20,7 +20,7 @@ export const noNativeTls: Rule = {
         for (const reached of context.reach(dependency)) {
         const [start, ...rest] = reached.path.slice(1);
         const isBanned = start !== undefined && context.bannedCrates.has(start.name);
-        const between = rest.slice(0, -1).filter((step) => step.role !== undefined).map((step) => step.name);
+        const between = rest.slice(0, -1).filter((step) => step.role === "tls-wrapper").map((step) => step.name);
         context.report({
           messageId: isBanned ? "isBanned" : "reaches",
           data: {

@@ -4,7 +4,7 @@ import { DEFAULT_BANNED } from "../rules/data/tls-crates.js";
 import type { Host } from "./host/index.js";
 import type { Problem } from "./problems.js";
 import { auditWorkspace, type ResolutionOptions, type WorkspaceAudit } from "./engine/run.js";
-import type { MetadataProvider } from "./registry/model.js";
+import type { MetadataLookup } from "./registry/model.js";
 import type { Rule } from "./engine/types.js";
 import { isWorkspace, loadWorkspace } from "./workspace/load.js";
 
@@ -17,7 +17,7 @@ export interface AuditRequest {
   /** Resolve features as cargo does; without it the lockfile graph is used as is. */
   resolution?: Omit<ResolutionOptions, "metadata"> & {
     /** Crate metadata for a workspace, from its vendor dirs, CARGO_HOME, bundled knowledge… */
-    metadataFor?: (workspaceRoot: string) => MetadataProvider | undefined;
+    metadataFor?: (workspaceRoot: string) => MetadataLookup | undefined;
   };
 }
 

@@ -1,9 +1,16 @@
 // Command-line wiring: flags → audit → report → exit code. The only module that knows `process`.
 import { readFileSync } from "node:fs";
-import { styleText } from "node:util";
+import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, type AuditResult } from "../audit.js";
-import { nodeHost } from "../host/index.js";
+import { nodeHost, type Host } from "../host/index.js";
+import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
+import { createMetadataChain } from "../registry/chain.js";
+import { indexCacheProvider } from "../registry/index-cache.js";
+import { knowledgeProvider } from "../registry/knowledge.js";
+import { registrySrcProvider } from "../registry/registry-src.js";
+import { vendorProvider } from "../registry/vendor.js";
+import type { TargetCfg } from "../resolve/cfg.js";
 import { toJsonReport } from "../report/json.js";
 import { formatProblem, formatStylish, plainPalette, type Palette } from "../report/stylish.js";
 
@@ -11,13 +18,17 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_TOOL_ERROR = 2;
 
+/** Our package.json's version, found from this module upwards (src/cli in tests, dist/src/cli when built). */
 function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "cargo-tls-audit" && pkg.version) return pkg.version;
+    } catch {
+      // not there; try the next level
+    }
   }
+  return "unknown";
 }
 
 /** Colour is on for a TTY unless NO_COLOR is set; FORCE_COLOR wins over both (https://no-color.org, https://force-color.org). */
@@ -28,13 +39,13 @@ export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean, flag: boole
   return isTTY;
 }
 
-const ansiPalette: Palette = {
-  red: (t) => styleText("red", t),
-  yellow: (t) => styleText("yellow", t),
-  cyan: (t) => styleText("cyan", t),
-  dim: (t) => styleText("dim", t),
-  bold: (t) => styleText("bold", t),
-};
+/** ANSI SGR codes from Node's own table; styleText cannot be forced on for FORCE_COLOR in a pipe. */
+function ansi(style: keyof typeof inspect.colors): (text: string) => string {
+  const [open, close] = inspect.colors[style] ?? [0, 0];
+  return (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+}
+
+const ansiPalette: Palette = { red: ansi("red"), yellow: ansi("yellow"), cyan: ansi("cyan"), dim: ansi("dim"), bold: ansi("bold") };
 
 function exitCodeOf(result: AuditResult): number {
   if (allProblems(result).some((p) => p.severity === "error")) return EXIT_TOOL_ERROR;
@@ -54,6 +65,38 @@ Exit codes: 0 no error findings, 1 error findings, 2 the audit could not be done
 interface CliOptions {
   format: "stylish" | "json";
   color?: boolean;
+  features?: string[];
+  allFeatures?: boolean;
+  defaultFeatures: boolean;
+  target?: string[];
+  lockfileOnly?: boolean;
+  explain?: boolean;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The triple of the machine running the audit, which cargo uses for build scripts and proc-macros. */
+function hostTriple(): string {
+  const arch = process.arch === "arm64" ? "aarch64" : process.arch === "x64" ? "x86_64" : process.arch;
+  if (process.platform === "darwin") return `${arch}-apple-darwin`;
+  if (process.platform === "win32") return `${arch}-pc-windows-msvc`;
+  const triple = `${arch}-unknown-linux-gnu`;
+  return KNOWN_TRIPLES.includes(triple) ? triple : "x86_64-unknown-linux-gnu";
+}
+
+/** `--target` values → target cfg sets; null for every target. Unknown triples are an error. */
+function resolveTargets(values: string[]): { targets: TargetCfg[] | null; unknown: string[] } {
+  const list = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  if (list.length === 0 || list.includes("all")) return { targets: null, unknown: [] };
+  const unknown = list.filter((t) => !targetCfg(t));
+  return { targets: list.map((t) => targetCfg(t)).filter((t): t is TargetCfg => t !== undefined), unknown };
+}
+
+/** Crate metadata, in the order the resolver trusts it: vendored sources, unpacked crates, cargo's index cache, bundled knowledge. */
+function metadataFor(host: Host) {
+  return (root: string) => createMetadataChain([vendorProvider(host, root), registrySrcProvider(host), indexCacheProvider(host), knowledgeProvider()]);
 }
 
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; cwd: string; isTTY: boolean } = {
@@ -73,6 +116,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .version(version, "-V, --version")
       .argument("[paths...]", "workspace directories, Cargo.toml or Cargo.lock files (default: the current directory)")
       .addOption(new Option("-f, --format <format>", "output format").choices(["stylish", "json"]).default("stylish"))
+      .option("-F, --features <features>", "member features to enable, comma separated (repeatable)", collect)
+      .option("--all-features", "enable every feature of each member")
+      .option("--no-default-features", "do not enable the default features of the members")
+      .option("--target <triple>", `platform to audit (repeatable), or "all" (default: all)`, collect)
+      .option("--lockfile-only", "skip feature resolution: report every path in Cargo.lock")
+      .option("--explain", "say which metadata source described each crate")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
@@ -91,15 +140,32 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     if (!parsed) return EXIT_TOOL_ERROR;
     const { paths, options } = parsed;
-    const result = audit({ paths: paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`)), host: nodeHost });
+    const { targets, unknown } = resolveTargets(options.target ?? []);
+    if (unknown.length > 0) {
+      io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")}; known targets: ${KNOWN_TRIPLES.join(", ")}\n`);
+      return EXIT_TOOL_ERROR;
+    }
+    const host = nodeHost;
+    const result = audit({
+      paths: paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`)),
+      host,
+      resolution: options.lockfileOnly
+        ? undefined
+        : {
+            request: { features: options.features ?? [], allFeatures: options.allFeatures ?? false, defaultFeatures: options.defaultFeatures },
+            targets,
+            host: targetCfg(hostTriple()) ?? allTargetCfgs()[0]!,
+            metadataFor: metadataFor(host),
+          },
+    });
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
     const errPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
     for (const problem of allProblems(result)) io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
     if (options.format === "json") {
-      io.stdout.write(`${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd), null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`);
     } else {
       const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
-      io.stdout.write(formatStylish({ result, sources, cwd: io.cwd, palette }));
+      io.stdout.write(formatStylish({ result, sources, cwd: io.cwd, palette, explain: options.explain ?? false }));
     }
     return exitCodeOf(result);
   } catch (error) {

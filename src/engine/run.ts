@@ -4,7 +4,7 @@ import { buildGraph } from "../graph/build.js";
 import type { DependencyGraph } from "../graph/model.js";
 import { findReachedCrates, type ReachedCrate } from "../graph/paths.js";
 import type { Problem } from "../problems.js";
-import type { MetadataProvider } from "../registry/model.js";
+import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
@@ -19,7 +19,7 @@ export interface ResolutionOptions {
   /** Null for every target. */
   targets: readonly TargetCfg[] | null;
   host: TargetCfg;
-  metadata?: MetadataProvider;
+  metadata?: MetadataLookup;
 }
 
 export interface AuditOptions {
@@ -113,6 +113,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   let resolved: WorkspaceResolution | undefined;
   if (graph && options.resolution) {
     resolved = resolveWorkspace(workspace, graph, banned, options.resolution, problems);
+    problems.push(...(options.resolution.metadata?.problems ?? []));
     resolution = resolved.complete ? "exact" : "partial";
     reach = resolved.reach;
   } else if (graph) {

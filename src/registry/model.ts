@@ -42,6 +42,12 @@ export interface CrateMetadata {
   nativeUnconditional?: boolean;
 }
 
+/** What the resolver needs of metadata: a lookup, and the problems met while looking (unreadable files…). */
+export interface MetadataLookup {
+  lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
+  readonly problems?: readonly import("../problems.js").Problem[];
+}
+
 /** Looks up one crate version; undefined when this provider does not know it. */
 export interface MetadataProvider {
   name: MetadataProviderName;

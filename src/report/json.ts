@@ -24,32 +24,59 @@ export interface JsonFinding {
   line: number;
   column: number;
   inheritedFrom: { manifest: string; line: number; column: number } | null;
+  /** Target triples the finding applies to, when not every known one; absent otherwise. */
+  platforms?: string[];
+  /** The path crosses a crate whose metadata was missing or partial. */
+  unverified?: boolean;
+  /** Only possible: found when crates without metadata are assumed to enable any feature. */
+  possible?: boolean;
+  /** With --all-features: the member features the finding needs. */
+  condition?: { features: string[] };
   fix: null;
 }
 
 export interface JsonReport {
   schemaVersion: number;
   tool: { name: string; version: string };
-  workspaces: { root: string; lockfile: string | null; lockfileVersion: number | null; members: string[]; resolution: string }[];
+  workspaces: {
+    root: string;
+    lockfile: string | null;
+    lockfileVersion: number | null;
+    members: string[];
+    resolution: string;
+    /** How many crates each metadata source described (resolved modes). */
+    providers?: Record<string, number>;
+    /** With --explain: the source of every crate the resolution touched. */
+    sources?: { name: string; version: string; provider: string; origin?: string }[];
+  }[];
   findings: JsonFinding[];
   problems: { severity: Problem["severity"]; code: string; message: string; file: string | null; line: number | null; column: number | null; hint: string | null }[];
   summary: { errors: number; warnings: number; problems: number };
 }
 
-export function toJsonReport(result: AuditResult, tool: { name: string; version: string }, cwd: string): JsonReport {
+export function toJsonReport(result: AuditResult, tool: { name: string; version: string }, cwd: string, options: { explain?: boolean } = {}): JsonReport {
   const rel = (p: string) => displayPath(p, cwd);
   const findings = result.workspaces.flatMap((w) => w.findings);
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool,
-    workspaces: result.workspaces.map((w) => ({
-      root: rel(w.workspace.root),
-      lockfile: w.workspace.lockfilePath ? rel(w.workspace.lockfilePath) : null,
-      lockfileVersion: w.workspace.lockfile?.version ?? null,
-      members: w.workspace.members.map((m) => m.name),
-      resolution: w.resolution,
-    })),
-    findings: findings.map((f) => ({
+    workspaces: result.workspaces.map((w) => {
+      const entry: JsonReport["workspaces"][number] = {
+        root: rel(w.workspace.root),
+        lockfile: w.workspace.lockfilePath ? rel(w.workspace.lockfilePath) : null,
+        lockfileVersion: w.workspace.lockfile?.version ?? null,
+        members: w.workspace.members.map((m) => m.name),
+        resolution: w.resolution,
+      };
+      if (w.sources) {
+        entry.providers = {};
+        for (const source of w.sources) entry.providers[source.provider] = (entry.providers[source.provider] ?? 0) + 1;
+        if (options.explain) entry.sources = w.sources.map((s) => ({ ...s, origin: s.origin && (s.origin.startsWith("/") ? rel(s.origin) : s.origin) }));
+      }
+      return entry;
+    }),
+    findings: findings.map((f) => {
+      const entry: JsonFinding = {
       ruleId: f.ruleId,
       severity: f.severity,
       message: formatMessage(f),
@@ -67,7 +94,13 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       column: f.column,
       inheritedFrom: f.inheritedFrom ? { ...f.inheritedFrom, manifest: rel(f.inheritedFrom.manifest) } : null,
       fix: f.fix,
-    })),
+      };
+      if (f.platforms) entry.platforms = f.platforms;
+      if (f.unverified) entry.unverified = true;
+      if (f.possible) entry.possible = true;
+      if (f.condition) entry.condition = f.condition;
+      return entry;
+    }),
     problems: allProblems(result).map((p) => ({
       severity: p.severity,
       code: p.code,

@@ -46,9 +46,23 @@ function codeFrame(text: string, line: number, column: number, palette: Palette)
 
 function stepLabel(step: PathStep, palette: Palette): string {
   const text = `${escapeControl(step.name)} ${escapeControl(step.version)}`;
-  if (step.role === "banned") return `${palette.red(text)} ${palette.dim("(native TLS)")}`;
-  if (step.role === "tls-wrapper") return `${palette.yellow(text)} ${palette.dim("(TLS wrapper)")}`;
-  return text;
+  const features = step.features?.length ? ` ${palette.cyan(`feature ${step.features.map((f) => `"${escapeControl(f)}"`).join(" → ")}`)}` : "";
+  if (step.role === "banned") return `${palette.red(text)} ${palette.dim("(native TLS)")}${features}`;
+  if (step.role === "tls-wrapper") return `${palette.yellow(text)} ${palette.dim("(TLS wrapper)")}${features}`;
+  return `${text}${features}`;
+}
+
+/** Operating systems of a triple list, for a short "only on" note: linux, android, freebsd… */
+function describePlatforms(triples: string[]): string {
+  const systems = triples.map((t) => {
+    const parts = t.split("-");
+    if (t.includes("wasm")) return "wasm";
+    if (t.includes("apple")) return parts[2] ?? "apple";
+    if (t.includes("windows")) return "windows";
+    if (t.includes("android")) return "android";
+    return parts.find((p) => ["linux", "freebsd", "netbsd", "illumos", "openbsd", "solaris"].includes(p)) ?? t;
+  });
+  return [...new Set(systems)].join(", ");
 }
 
 function whyTree(path: PathStep[], palette: Palette): string[] {
@@ -64,8 +78,15 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   const text = sources.get(finding.manifest);
   if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
   const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
-  if (finding.target) facts.push(`only for target ${escapeControl(finding.target)}`);
+  if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
+  if (finding.platforms) facts.push(`on ${describePlatforms(finding.platforms)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
+  if (finding.condition) out.push(`  ${palette.dim("=")} only with feature${finding.condition.features.length === 1 ? "" : "s"} ${finding.condition.features.map((f) => `"${escapeControl(f)}"`).join(", ")}`);
+  if (finding.possible) {
+    out.push(`  ${palette.dim("=")} ${palette.yellow("possible")}: a crate on the path has no metadata; native TLS follows only if it enables the features shown`);
+  } else if (finding.unverified) {
+    out.push(`  ${palette.dim("=")} ${palette.yellow("unverified")}: a crate on the path has no (complete) metadata; its locked edges were assumed active`);
+  }
   if (finding.inheritedFrom) {
     const from = finding.inheritedFrom;
     const line = sources.get(from.manifest)?.split(/\r?\n/)[from.line - 1]?.trim();
@@ -80,16 +101,22 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
 
 export interface StylishInput {
   result: AuditResult;
+  /** List which metadata source described each crate. */
+  explain?: boolean;
   /** Manifest texts by absolute path, for code frames. */
   sources: ReadonlyMap<string, string>;
   cwd: string;
   palette: Palette;
 }
 
-export function formatStylish({ result, sources, cwd, palette }: StylishInput): string {
+export function formatStylish({ result, sources, cwd, palette, explain }: StylishInput): string {
   const blocks: string[] = [];
   for (const ws of result.workspaces) {
     for (const finding of ws.findings) blocks.push(formatFinding(finding, sources, cwd, palette));
+    if (explain && ws.sources) {
+      const lines = ws.sources.map((s) => `  ${escapeControl(s.name)} ${escapeControl(s.version)}: ${s.provider}${s.origin ? palette.dim(` (${escapeControl(s.origin.startsWith("/") ? displayPath(s.origin, cwd) : s.origin)})`) : ""}`);
+      blocks.push([`metadata sources for ${escapeControl(displayPath(ws.workspace.root, cwd))}:`, ...lines].join("\n"));
+    }
   }
   blocks.push(formatSummary(result, cwd, palette));
   return `${blocks.join("\n\n")}\n`;
@@ -101,7 +128,12 @@ export function formatSummary(result: AuditResult, cwd: string, palette: Palette
   const warnings = findings.length - errors;
   const problems = allProblems(result).filter((p) => p.severity === "error").length;
   const modes = result.workspaces.map((w) => {
-    const how = w.resolution === "lockfile" ? "Cargo.lock: every feature, every target" : "manifests only, no Cargo.lock";
+    const how = {
+      exact: "features resolved as cargo does",
+      partial: "features resolved; some crates lacked metadata",
+      lockfile: "Cargo.lock: every feature, every target",
+      manifest: "manifests only, no Cargo.lock",
+    }[w.resolution];
     return `${escapeControl(displayPath(w.workspace.root, cwd))} (${w.workspace.members.length} member${w.workspace.members.length === 1 ? "" : "s"}; ${how})`;
   });
   const audited = modes.length > 0 ? `audited ${modes.join(", ")}` : "no workspace audited";

@@ -2,7 +2,7 @@
 import semver from "semver";
 import type { DependencyGraph } from "../graph/model.js";
 import type { DependencyKind } from "../manifest/model.js";
-import type { CrateMetadata, MetadataProvider, MetadataProviderName } from "../registry/model.js";
+import type { CrateMetadata, MetadataLookup, MetadataProviderName } from "../registry/model.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage } from "../workspace/model.js";
 import { tlsCrate } from "../../rules/data/tls-crates.js";
@@ -57,7 +57,7 @@ export class SummaryTable {
    */
   constructor(
     private readonly graph: DependencyGraph,
-    private readonly metadata: MetadataProvider | undefined,
+    private readonly metadata: MetadataLookup | undefined,
     private readonly assumedFeatures: "none" | "all" = "none",
   ) {
     for (const [local, id] of graph.localIds) this.localById.set(id, local);

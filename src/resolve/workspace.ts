@@ -3,7 +3,7 @@ import { allTargetCfgs } from "../../rules/data/targets.js";
 import type { PathStep, ReachGroup, Scope } from "../engine/types.js";
 import type { DependencyGraph } from "../graph/model.js";
 import type { Problem } from "../problems.js";
-import type { MetadataProvider } from "../registry/model.js";
+import type { MetadataLookup } from "../registry/model.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
 import { analyzeMember, type ReachedBanned } from "./analyze.js";
 import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
@@ -17,7 +17,7 @@ export interface WorkspaceResolutionOptions {
   request: FeatureRequest;
   targets: readonly TargetCfg[] | null;
   host: TargetCfg;
-  metadata?: MetadataProvider;
+  metadata?: MetadataLookup;
 }
 
 export interface WorkspaceResolution {

@@ -1,0 +1,133 @@
+// The CLI end to end on the bundled demo workspace (cargo-generated lock, vendored manifests).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { JsonReport } from "../../src/report/json.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const repo = join(import.meta.dirname, "../..");
+const demo = join(repo, "fixtures/demo");
+
+async function json(...args: string[]) {
+  const run = await runCli(["--format", "json", ...args], { cwd: repo });
+  return { ...run, report: JSON.parse(run.stdout) as JsonReport };
+}
+
+describe("tls-audit on the demo workspace", () => {
+  it("resolves features exactly from the vendored manifests and reports bot's reqwest and notify's ureq", async () => {
+    const { code, report, stderr } = await json(demo);
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool.name).toBe("cargo-tls-audit");
+    expect(report.workspaces).toEqual([
+      expect.objectContaining({ root: "fixtures/demo", lockfile: "fixtures/demo/Cargo.lock", lockfileVersion: 4, members: ["bot", "graph", "notify"], resolution: "exact" }),
+    ]);
+    expect(report.workspaces[0]!.providers).toMatchObject({ local: 3 });
+    expect(report.findings.map((f) => [f.member, f.dependency, f.scope, f.severity, f.manifest, f.line])).toEqual([
+      ["bot", "reqwest", "normal", "error", "fixtures/demo/crates/bot/Cargo.toml", 15],
+      ["notify", "ureq", "normal", "error", "fixtures/demo/crates/notify/Cargo.toml", 12],
+    ]);
+    const [reqwest] = report.findings;
+    expect(reqwest!.inheritedFrom).toEqual({ manifest: "fixtures/demo/Cargo.toml", line: 20, column: 1 });
+    expect(reqwest!.path.map((s) => s.name)).toEqual(["bot", "reqwest", "native-tls", "openssl-sys"]);
+    expect(reqwest!.path[1]).toMatchObject({ features: ["default", "default-tls", "native-tls-crate"], via: "default", provider: "vendor" });
+    expect(reqwest!.platforms).toContain("x86_64-unknown-linux-gnu");
+    expect(reqwest!.platforms).not.toContain("x86_64-pc-windows-msvc");
+    expect(report.summary).toEqual({ errors: 2, warnings: 0, problems: 0 });
+  });
+
+  it("over-reports with --lockfile-only: the rustls-only member is flagged too", async () => {
+    const { report } = await json("--lockfile-only", demo);
+    expect(report.workspaces[0]!.resolution).toBe("lockfile");
+    expect(report.findings.map((f) => `${f.member}:${f.dependency}`)).toEqual(["bot:reqwest", "graph:reqwest", "notify:ureq"]);
+  });
+
+  it("narrows to the requested targets", async () => {
+    const windows = await json("--target", "x86_64-pc-windows-msvc", demo);
+    expect(windows.report.findings.flatMap((f) => f.reaches)).not.toContain("openssl-sys");
+    const linux = await json("--target", "x86_64-unknown-linux-gnu", "--target", "aarch64-apple-darwin", demo);
+    expect(linux.report.findings.map((f) => f.platforms)).toEqual([["x86_64-unknown-linux-gnu"], ["x86_64-unknown-linux-gnu"]]);
+  });
+
+  it("accepts the argument cargo passes to a subcommand", async () => {
+    const direct = await runCli(["--format", "json", demo], { cwd: repo });
+    const viaCargo = await runCli(["tls-audit", "--format", "json", demo], { cwd: repo });
+    expect(viaCargo).toEqual(direct);
+  });
+
+  it("prints a compiler-style report with a code frame and the why-path", async () => {
+    const { stdout, code } = await runCli([demo], { cwd: repo });
+    expect(code).toBe(1);
+    expect(stdout).toContain("error[no-native-tls]: reqwest 0.11.13 pulls in native-tls, openssl, openssl-sys");
+    expect(stdout).toContain("  --> fixtures/demo/crates/bot/Cargo.toml:15:1");
+    expect(stdout).toContain('15 | reqwest = { workspace = true, features = ["json"] }');
+    expect(stdout).toContain('└── reqwest 0.11.13 feature "default" → "default-tls" → "native-tls-crate"');
+    expect(stdout).toMatch(/✖ 2 findings \(2 errors, 0 warnings\)/);
+    expect(stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("colours only on a TTY, and respects NO_COLOR and FORCE_COLOR", async () => {
+    const ansi = /\u001b\[\d+m/;
+    expect((await runCli([demo], { cwd: repo, isTTY: true })).stdout).toMatch(ansi);
+    expect((await runCli([demo], { cwd: repo, isTTY: true, env: { NO_COLOR: "1" } })).stdout).not.toMatch(ansi);
+    expect((await runCli([demo], { cwd: repo, isTTY: false, env: { FORCE_COLOR: "1" } })).stdout).toMatch(ansi);
+    expect((await runCli(["--no-color", demo], { cwd: repo, isTTY: true })).stdout).not.toMatch(ansi);
+  });
+
+  it("has --help with examples and --version", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Examples:");
+    expect(help.stdout).toContain("cargo tls-audit");
+    const version = await runCli(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe("tls-audit on bad input", () => {
+  const scratch = () => mkdtempSync(join(tmpdir(), "tls-audit-cli-"));
+
+  it("exits 2 for a path that does not exist, and for an unknown target or format", async () => {
+    const missing = await runCli(["/definitely/not/here"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("/definitely/not/here: error: no such file or directory");
+    expect((await runCli(["--target", "mips-unknown-nowhere", demo])).code).toBe(2);
+    expect((await runCli(["--format", "xml", demo])).code).toBe(2);
+  });
+
+  it("reports malformed TOML as file:line:col with exit 2, and still audits the other workspaces", async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, "broken"));
+    writeFileSync(join(dir, "broken/Cargo.toml"), '[package]\nname = "broken"\nversion = "0.1.0"\n\n[dependencies]\nreqwest = "0.11\n');
+    const run = await runCli(["--format", "json", join(dir, "broken"), demo], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^broken\/Cargo\.toml:6:\d+: error: invalid TOML: Unterminated string/m);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.findings.length).toBe(2);
+    expect(report.problems[0]).toMatchObject({ code: "toml-syntax", file: "broken/Cargo.toml", line: 6 });
+  });
+
+  it("never prints a stack trace", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "Cargo.toml"), '[workspace]\nmembers = ["missing/*"]\n');
+    writeFileSync(join(dir, "Cargo.lock"), "version = 4\n<<<<<<< HEAD\n");
+    const run = await runCli([dir], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Cargo.lock:2:1: error: Cargo.lock contains git conflict markers");
+    expect(run.stderr).toContain("cargo update -w");
+    expect(run.stderr).toContain('Cargo.toml:2:1: error: member pattern "missing/*" matches no directory');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("bin/tls-audit.js", () => {
+  it("runs the built CLI as a process", () => {
+    const run = spawnSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--format", "json", "fixtures/demo"], { cwd: repo, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(2);
+    expect(execFileSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--version"], { encoding: "utf8" }).trim()).toBe("0.1.0");
+  });
+});

@@ -1,0 +1,52 @@
+// Live test: re-run scripts/gen-registry-formats.mjs with real cargo and compare with the committed fixture.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { indexCacheProvider } from "../../src/registry/index-cache.js";
+import { registrySrcProvider } from "../../src/registry/registry-src.js";
+import { vendorProvider } from "../../src/registry/vendor.js";
+import { comparable, fixtureDir, fixtureHost, locked, SAMPLE, VENDOR_SAMPLE } from "./fixture-host.js";
+
+const hasCargo = spawnSync("cargo", ["--version"], { stdio: "ignore" }).status === 0;
+// debian-crates fetches Debian's packaged crates with apt-get.
+const hasDebianCrates =
+  existsSync(process.env.DEBIAN_CRATES ?? "/work/shared/tools/debian-crates") && spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
+const script = join(import.meta.dirname, "../../scripts/gen-registry-formats.mjs");
+
+describe.skipIf(!hasCargo || !hasDebianCrates)("gen-registry-formats.mjs with real cargo", () => {
+  const out = mkdtempSync(join(tmpdir(), "registry-formats-live-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  function providersFor(root: string) {
+    const host = fixtureHost(join(root, "cargo-home"));
+    return {
+      vendor: vendorProvider(host, join(root, "workspace")),
+      "registry-src": registrySrcProvider(host),
+      "index-cache": indexCacheProvider(host),
+    };
+  }
+
+  it("regenerates metadata equal to the committed fixture", { timeout: 600_000 }, () => {
+    // The port may differ from the fixture's if it is taken, so compare what the providers read, not paths.
+    execFileSync(process.execPath, [script, "--out", out], { stdio: "pipe", env: { ...process.env, REGISTRY_PORT: "0" } });
+    expect(readFileSync(join(out, "workspace/Cargo.lock"), "utf8")).toBe(readFileSync(join(fixtureDir, "workspace/Cargo.lock"), "utf8"));
+    const fresh = providersFor(out);
+    const committed = providersFor(fixtureDir);
+    for (const name of SAMPLE) {
+      const pkg = locked(out, name);
+      for (const provider of ["registry-src", "index-cache"] as const) {
+        const now = fresh[provider].lookup(pkg.name, pkg.version, pkg.source);
+        expect(now, `${provider} ${name}`).toBeDefined();
+        expect(comparable(now)).toEqual(comparable(committed[provider].lookup(pkg.name, pkg.version, pkg.source)));
+      }
+    }
+    for (const name of VENDOR_SAMPLE) {
+      const pkg = locked(out, name);
+      expect(comparable(fresh.vendor.lookup(pkg.name, pkg.version, pkg.source))).toEqual(
+        comparable(committed.vendor.lookup(pkg.name, pkg.version, pkg.source)),
+      );
+    }
+  });
+});
