@@ -16,6 +16,7 @@ const registry = [
   { name: "git2", version: "0.19.0", source: R, dependencies: ["libgit2-sys"] },
   { name: "libgit2-sys", version: "0.17.0+1.8.1", source: R, dependencies: ["libssh2-sys", "openssl-sys"] },
   { name: "libssh2-sys", version: "0.3.0", source: R, dependencies: ["openssl-sys"] },
+  { name: "mailer", version: "1.0.0", source: R, dependencies: ["hyper-tls"] },
 ];
 
 interface Case {
@@ -32,13 +33,19 @@ const cases: Case[] = [
     name: "reqwest on default features",
     dependencies: `reqwest = "0.11"`,
     locked: ["reqwest"],
-    expected: ["reqwest: reqwest 0.11.27 pulls in native-tls, openssl, openssl-sys through native-tls"],
+    expected: ["reqwest: reqwest 0.11.27 pulls in native-tls, openssl, openssl-sys"],
   },
   {
     name: "openssl declared directly",
     dependencies: `openssl = "0.10"`,
     locked: ["openssl"],
     expected: ["openssl: openssl 0.10.68 is itself a native TLS crate (Rust bindings to OpenSSL)"],
+  },
+  {
+    name: "a TLS wrapper on the way is named",
+    dependencies: `mailer = "1"`,
+    locked: ["mailer"],
+    expected: ["mailer: mailer 1.0.0 pulls in native-tls, openssl, openssl-sys through hyper-tls"],
   },
   {
     name: "git2 reaches openssl-sys through libgit2-sys",
