@@ -16,7 +16,10 @@ export interface MetadataChain {
   lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
   /** How an earlier `lookup` went; undefined if it was never asked. */
   explain(name: string, version: string, source: string | null): LookupRecord | undefined;
-  /** Providers that threw (a bug or an unreadable file): each is recorded once and treated as a miss. */
+  /**
+   * The providers' own `notes` (see `VendorProvider`), then one problem per lookup a provider threw
+   * on (a bug or an unreadable file), which counts as a miss.
+   */
   readonly problems: Problem[];
 }
 
@@ -27,7 +30,11 @@ function cacheKey(name: string, version: string, source: string | null): string 
 /** Chains providers; the first that knows a crate version answers, and its name is stamped on the result. */
 export function createMetadataChain(providers: readonly MetadataProvider[]): MetadataChain {
   const answers = new Map<string, { meta: CrateMetadata | undefined; record: LookupRecord }>();
-  const problems: Problem[] = [];
+  // Notes a provider made while setting up (vendor: unreadable config, ignored local-registry) come first.
+  const problems: Problem[] = providers.flatMap((provider) => {
+    const notes = (provider as { notes?: unknown }).notes;
+    return Array.isArray(notes) ? (notes as Problem[]) : [];
+  });
   return {
     providers,
     problems,

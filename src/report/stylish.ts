@@ -79,8 +79,9 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
   const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
   if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
-  if (finding.platforms) facts.push(`on ${describePlatforms(finding.platforms)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
+  const last = finding.path.at(-1);
+  if (finding.platforms && last) out.push(`  ${palette.dim("=")} this path to ${escapeControl(last.name)} exists only on ${describePlatforms(finding.platforms)}`);
   if (finding.condition) out.push(`  ${palette.dim("=")} only with feature${finding.condition.features.length === 1 ? "" : "s"} ${finding.condition.features.map((f) => `"${escapeControl(f)}"`).join(", ")}`);
   if (finding.possible) {
     out.push(`  ${palette.dim("=")} ${palette.yellow("possible")}: a crate on the path has no metadata; native TLS follows only if it enables the features shown`);
