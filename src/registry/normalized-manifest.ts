@@ -88,7 +88,10 @@ export function metadataFromManifest(text: string, provider: MetadataProviderNam
       if (isTable(scope)) readScope(scope, target, dependencies);
     }
   }
-  return { name: pkg.name, version: pkg.version, features, dependencies, provider, origin };
+  // Proc-macros build for the host: under resolver 2 their dependencies get features of their own.
+  const lib = doc.lib;
+  const procMacro = isTable(lib) && (lib["proc-macro"] === true || lib.proc_macro === true);
+  return { name: pkg.name, version: pkg.version, features, dependencies, provider, origin, ...(procMacro ? { procMacro } : {}) };
 }
 
 /** Reads `[package] name` and `version` only; undefined when the text does not say. */

@@ -64,4 +64,9 @@ describe("createLocalMetadataChain", () => {
     const chain = createLocalMetadataChain(memoryHost({}), "/ws", [fake("knowledge", [], [])]);
     expect(chain.providers.map((p) => p.name)).toEqual(["vendor", "registry-src", "index-cache", "knowledge"]);
   });
+
+  it("collects the providers' set-up notes into problems", () => {
+    const host = memoryHost({ "/ws/.cargo/config.toml": `[source.crates-io]\nreplace-with = "l"\n[source.l]\nlocal-registry = "/srv/r"\n` });
+    expect(createLocalMetadataChain(host, "/ws").problems.map((p) => p.code)).toEqual(["local-registry-ignored"]);
+  });
 });
