@@ -191,6 +191,7 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
     inheritedFrom: decl.inheritedFrom
       ? { manifest: decl.inheritedFrom.file, line: decl.inheritedFrom.span.line, column: decl.inheritedFrom.span.column }
       : undefined,
+    decl,
     fix: null,
   };
   if (group.platforms) finding.platforms = group.platforms;

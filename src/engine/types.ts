@@ -113,5 +113,19 @@ export interface Finding {
   unverified?: boolean;
   possible?: boolean;
   condition?: { features: string[] };
-  fix: null;
+  /** The declaration behind the finding (not serialised). */
+  decl: EffectiveDependency;
+  /** Filled by the fix planner; null when no planning was done. */
+  fix: FindingFix | null;
 }
+
+/** What the fix planner says about a finding. */
+export type FindingFix =
+  | {
+      fixable: true;
+      description: string;
+      changes: { manifest: string; keyPath: string[]; disableDefaultFeatures?: boolean; removeFeatures: string[]; addFeatures: string[] }[];
+      /** The text edits that carry the changes out: offsets into each manifest's current text. */
+      edits: { manifest: string; start: number; end: number; text: string }[];
+    }
+  | { fixable: false; reason: string };

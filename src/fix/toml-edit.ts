@@ -151,13 +151,16 @@ export function planTextEdits(text: string, change: DependencyChange): TextEdit[
     if (value.type !== "TOMLInlineTable") throw new EditError(`${change.keyPath.join(".")} is neither a version string nor a table`);
     const edits: TextEdit[] = [];
     const inserts: string[] = [];
+    const features = inlineMember(value, ["features"]);
     if (change.disableDefaultFeatures) {
       const df = inlineMember(value, dfKeys);
       if (df) {
         if (!(df.value.type === "TOMLValue" && df.value.kind === "boolean" && df.value.value === false)) edits.push({ start: df.value.range[0], end: df.value.range[1], text: "false" });
+      } else if (features) {
+        // cargo add's order: version, default-features, features.
+        edits.push({ start: features.range[0], end: features.range[0], text: "default-features = false, " });
       } else inserts.push("default-features = false");
     }
-    const features = inlineMember(value, ["features"]);
     if (features && features.value.type === "TOMLArray") edits.push(...editArray(text, features.value, remove, change.addFeatures, eol));
     else if (!features) {
       const add = change.addFeatures.filter((f) => !remove.has(f));
@@ -186,14 +189,18 @@ export function planTextEdits(text: string, change: DependencyChange): TextEdit[
   const edits: TextEdit[] = [];
   const lines: string[] = [];
   const member = (names: string[]) => keyValues.find((n) => n.path.length === depth + 1 && names.includes(n.path[depth]!));
+  const features = member(["features"]);
   if (change.disableDefaultFeatures) {
     const df = member(dfKeys);
     if (df) {
       const v = df.node.value;
       if (!(v.type === "TOMLValue" && v.kind === "boolean" && v.value === false)) edits.push({ start: v.range[0], end: v.range[1], text: "false" });
+    } else if (features) {
+      const lineStart = text.lastIndexOf("\n", features.node.range[0] - 1) + 1;
+      const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+      edits.push({ start: lineStart, end: lineStart, text: `${indent}${prefix}default-features = false${eol}` });
     } else lines.push(`${prefix}default-features = false`);
   }
-  const features = member(["features"]);
   if (features && features.node.value.type === "TOMLArray") edits.push(...editArray(text, features.node.value, remove, change.addFeatures, eol));
   else if (!features) {
     const add = change.addFeatures.filter((f) => !remove.has(f));

@@ -1,7 +1,7 @@
 // The `--format json` document: a stable contract, documented in docs/json-format.md.
 import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
-import type { Finding, PathStep } from "../engine/types.js";
+import type { Finding, FindingFix, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
 import { displayPath, formatMessage } from "./message.js";
 
@@ -32,7 +32,7 @@ export interface JsonFinding {
   possible?: boolean;
   /** With --all-features: the member features the finding needs. */
   condition?: { features: string[] };
-  fix: null;
+  fix: FindingFix | null;
 }
 
 export interface JsonReport {
@@ -93,7 +93,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       line: f.line,
       column: f.column,
       inheritedFrom: f.inheritedFrom ? { ...f.inheritedFrom, manifest: rel(f.inheritedFrom.manifest) } : null,
-      fix: f.fix,
+      fix: f.fix && (f.fix.fixable ? { ...f.fix, changes: f.fix.changes.map((c) => ({ ...c, manifest: rel(c.manifest) })) } : f.fix),
       };
       if (f.platforms) entry.platforms = f.platforms;
       if (f.unverified) entry.unverified = true;

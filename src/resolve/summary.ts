@@ -115,7 +115,9 @@ export class SummaryTable {
       if (d.kind === "dev") continue;
       const candidates = lockedChildren.filter((c) => c.name === d.package).sort(byVersionDesc);
       // An optional dependency that no feature could enable is not in the lock: it can never be active.
-      const child = candidates.find((c) => satisfiesCargoReq(c.version, d.req)) ?? (candidates.length === 1 && d.req === "*" ? candidates[0] : undefined);
+      // The lock lists a package's dependencies by name; a requirement node-semver cannot match (odd pre-release
+      // syntax, say) still means the one locked package of that name, which is the sound reading.
+      const child = candidates.find((c) => satisfiesCargoReq(c.version, d.req)) ?? (candidates.length === 1 ? candidates[0] : undefined);
       if (!child) continue;
       dependencies.push({ name: d.name, to: child.id, kind: d.kind, target: d.target, optional: d.optional, defaultFeatures: d.defaultFeatures, features: d.features });
     }

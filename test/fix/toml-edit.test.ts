@@ -30,7 +30,7 @@ describe("planTextEdits: dependency forms", () => {
 
   it("edits an inline table: removes native features, adds rustls, sets default-features", () => {
     expect(fix(`[dependencies]\nreqwest = { version = "0.11", features = ["json", "native-tls"] }\n`, deps)).toBe(
-      `[dependencies]\nreqwest = { version = "0.11", features = ["json", "rustls-tls", "charset", "http2"], default-features = false }\n`,
+      `[dependencies]\nreqwest = { version = "0.11", default-features = false, features = ["json", "rustls-tls", "charset", "http2"] }\n`,
     );
   });
 
@@ -43,13 +43,13 @@ describe("planTextEdits: dependency forms", () => {
   it("edits a [dependencies.dep] table, adding keys after its last line", () => {
     const input = `[dependencies.reqwest]\nversion = "0.11"\nfeatures = ["json"]\n\n[dependencies.serde]\nversion = "1"\n`;
     expect(fix(input, deps)).toBe(
-      `[dependencies.reqwest]\nversion = "0.11"\nfeatures = ["json", "rustls-tls", "charset", "http2"]\ndefault-features = false\n\n[dependencies.serde]\nversion = "1"\n`,
+      `[dependencies.reqwest]\nversion = "0.11"\ndefault-features = false\nfeatures = ["json", "rustls-tls", "charset", "http2"]\n\n[dependencies.serde]\nversion = "1"\n`,
     );
   });
 
   it("edits dotted keys, adding dotted keys after the last one", () => {
     const input = `[dependencies]\nreqwest.version = "0.11"\nreqwest.features = ["native-tls"]\nserde = "1"\n`;
-    expect(fix(input, deps)).toBe(`[dependencies]\nreqwest.version = "0.11"\nreqwest.features = ["rustls-tls", "charset", "http2"]\nreqwest.default-features = false\nserde = "1"\n`);
+    expect(fix(input, deps)).toBe(`[dependencies]\nreqwest.version = "0.11"\nreqwest.default-features = false\nreqwest.features = ["rustls-tls", "charset", "http2"]\nserde = "1"\n`);
   });
 
   it("edits target tables and renamed entries by key", () => {
@@ -61,14 +61,14 @@ describe("planTextEdits: dependency forms", () => {
 
   it("edits [workspace.dependencies] entries", () => {
     const input = `[workspace]\nmembers = ["a"]\n\n[workspace.dependencies]\nreqwest = { version = "0.11", features = ["json"] }\n`;
-    expect(fix(input, ["workspace", "dependencies", "reqwest"])).toContain(`reqwest = { version = "0.11", features = ["json", "rustls-tls", "charset", "http2"], default-features = false }`);
+    expect(fix(input, ["workspace", "dependencies", "reqwest"])).toContain(`reqwest = { version = "0.11", default-features = false, features = ["json", "rustls-tls", "charset", "http2"] }`);
   });
 });
 
 describe("planTextEdits: layout and style", () => {
   it("keeps a multi-line array's layout and trailing comma", () => {
     const input = `[dependencies]\nreqwest = { version = "0.11", features = [\n    "json",\n    "native-tls",\n    "cookies",\n] }\n`;
-    expect(fix(input, deps)).toBe(`[dependencies]\nreqwest = { version = "0.11", features = [\n    "json",\n    "cookies",\n    "rustls-tls",\n    "charset",\n    "http2",\n], default-features = false }\n`);
+    expect(fix(input, deps)).toBe(`[dependencies]\nreqwest = { version = "0.11", default-features = false, features = [\n    "json",\n    "cookies",\n    "rustls-tls",\n    "charset",\n    "http2",\n] }\n`);
   });
 
   it("adds a trailing comma where a multi-line array had none", () => {
@@ -85,7 +85,7 @@ describe("planTextEdits: layout and style", () => {
   it("keeps CRLF line endings, a BOM, tabs and comments", () => {
     const input = `\uFEFF# top\r\n[dependencies.reqwest]\r\n\tversion = "0.11" # pinned\r\n\tfeatures = [\r\n\t\t"native-tls", # remove me\r\n\t\t"json",\r\n\t]\r\n`;
     const out = fix(input, deps);
-    expect(out).toBe(`\uFEFF# top\r\n[dependencies.reqwest]\r\n\tversion = "0.11" # pinned\r\n\tfeatures = [\r\n\t\t"json",\r\n\t\t"rustls-tls",\r\n\t\t"charset",\r\n\t\t"http2",\r\n\t]\r\n\tdefault-features = false\r\n`);
+    expect(out).toBe(`\uFEFF# top\r\n[dependencies.reqwest]\r\n\tversion = "0.11" # pinned\r\n\tdefault-features = false\r\n\tfeatures = [\r\n\t\t"json",\r\n\t\t"rustls-tls",\r\n\t\t"charset",\r\n\t\t"http2",\r\n\t]\r\n`);
     expect(out.replace(/\r\n/g, "")).not.toContain("\n");
   });
 

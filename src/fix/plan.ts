@@ -1,0 +1,193 @@
+// Plans the smallest Cargo.toml change that moves a finding's dependency from native TLS to rustls.
+// Pure: findings, declarations, crate metadata and knowledge in; DependencyChanges or a reason out.
+import semver from "semver";
+import { CRATE_KNOWLEDGE, type CrateKnowledgeEntry } from "../../rules/data/crate-knowledge.js";
+import { tlsCrate } from "../../rules/data/tls-crates.js";
+import type { Finding } from "../engine/types.js";
+import type { CrateMetadata, MetadataLookup } from "../registry/model.js";
+import { parseFeatureValue } from "../resolve/feature-value.js";
+import { toSemverRange } from "../util/cargo-semver.js";
+import type { DependencyChange } from "./model.js";
+
+export interface FixPreferences {
+  /** `native`: keep the OS trust store (rustls-tls-native-roots, platform verifier); `webpki`: bundled Mozilla roots. */
+  roots: "native" | "webpki";
+}
+
+export type FixPlan = { fixable: true; description: string; changes: DependencyChange[] } | { fixable: false; reason: string };
+
+/** What we know of one crate version's TLS features. */
+interface Recipe {
+  defaults: string[];
+  native: Set<string>;
+  /** Rustls features in order of preference. */
+  rustls: string[];
+  /** Old feature → replacement features (sqlx `runtime-tokio-native-tls` → `runtime-tokio-rustls`). */
+  replace: Map<string, string[]>;
+  /** Knowledge says the defaults pull native TLS (fix.default_features === false). */
+  defaultsNative?: boolean;
+  source: string;
+}
+
+const name = (text: string) => text.split(" (")[0]!.trim();
+
+function knowledgeEntry(crate: string, version: string): CrateKnowledgeEntry | undefined {
+  const parsed = semver.valid(version, true);
+  if (!parsed) return undefined;
+  return (CRATE_KNOWLEDGE[crate] ?? []).find((e) => {
+    try {
+      return semver.satisfies(parsed, toSemverRange(e.range), { includePrerelease: true });
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Features of a real manifest whose closure enables a native TLS dependency, directly or through a known crate's native feature. */
+function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, feature: string) => boolean): Set<string> {
+  const tlsDeps = new Set(meta.dependencies.filter((d) => d.kind !== "dev" && tlsCrate(d.package)).map((d) => d.name));
+  const packageOf = new Map(meta.dependencies.map((d) => [d.name, d.package]));
+  const memo = new Map<string, boolean>();
+  const visit = (feature: string, stack: Set<string>): boolean => {
+    const cached = memo.get(feature);
+    if (cached !== undefined) return cached;
+    if (stack.has(feature)) return false;
+    stack.add(feature);
+    let native = false;
+    const values = meta.features[feature];
+    if (values === undefined) native = tlsDeps.has(feature); // implicit feature of an optional dependency
+    else {
+      for (const text of values) {
+        const value = parseFeatureValue(text);
+        if (value.type === "feature") native ||= visit(value.name, stack);
+        else if (value.type === "dep") native ||= tlsDeps.has(value.dep);
+        else native ||= (!value.weak && tlsDeps.has(value.dep)) || knownNative(packageOf.get(value.dep) ?? value.dep, value.feature);
+      }
+    }
+    stack.delete(feature);
+    memo.set(feature, native);
+    return native;
+  };
+  const native = new Set(Object.keys(meta.features).filter((f) => visit(f, new Set())));
+  // Cargo's implicit features: an optional TLS dependency that no feature hides behind `dep:` is a feature of its own.
+  const hidden = new Set(Object.values(meta.features).flat().filter((v) => v.startsWith("dep:")).map((v) => v.slice(4)));
+  for (const dep of meta.dependencies) {
+    if (dep.optional && tlsDeps.has(dep.name) && !hidden.has(dep.name)) native.add(dep.name);
+  }
+  return native;
+}
+
+function recipeFor(crate: string, version: string, metadata: MetadataLookup | undefined, source: string | null): Recipe | undefined {
+  const entry = knowledgeEntry(crate, version);
+  const meta = metadata?.lookup(crate, version, source);
+  const knownNative = (dep: string, feature: string) => (CRATE_KNOWLEDGE[dep] ?? []).some((e) => e.native_features.map(name).includes(feature));
+  const replace = new Map<string, string[]>();
+  for (const [from, to] of Object.entries((entry?.fix.replace as Record<string, string> | undefined) ?? {})) {
+    replace.set(from, to.split(" + ").map((t) => t.trim()));
+  }
+  const knowledgeRustls = entry ? entry.rustls_features.map(name).filter((f) => !f.startsWith("(")) : [];
+  if (meta && !meta.partial) {
+    // The real [features] table decides; knowledge only orders the rustls choices.
+    const native = nativeFeaturesOf(meta, knownNative);
+    const optional = new Set(meta.dependencies.filter((d) => d.optional).map((d) => d.name));
+    for (const n of entry?.native_features.map(name) ?? []) if (n in meta.features || optional.has(n)) native.add(n);
+    const rustls = [...knowledgeRustls.filter((f) => f in meta.features), ...Object.keys(meta.features).filter((f) => /rustls/.test(f) && !f.startsWith("_") && !native.has(f))];
+    return { defaults: meta.features.default ?? [], native, rustls: [...new Set(rustls)], replace, source: meta.origin };
+  }
+  if (!entry) return undefined;
+  const fixAdd = (entry.fix.add as string[] | undefined) ?? [];
+  const remove = (entry.fix.remove as string[] | undefined) ?? [];
+  const native = new Set([...entry.native_features.map(name), ...remove].filter((f) => !f.startsWith("(")));
+  const rustls = [...new Set([...fixAdd.filter((f) => knowledgeRustls.includes(f)), ...knowledgeRustls])];
+  return {
+    defaults: entry.default ?? [],
+    native,
+    rustls,
+    replace,
+    defaultsNative: entry.fix.default_features === false,
+    source: entry.source,
+  };
+}
+
+/** Picks the rustls feature: the knowledge's first choice, moved to its native-roots variant when the OS store is wanted. */
+function chooseRustls(recipe: Recipe, preferences: FixPreferences, available: (f: string) => boolean): string | undefined {
+  const first = recipe.rustls[0];
+  if (!first) return undefined;
+  if (preferences.roots === "native") {
+    for (const candidate of [`${first}-native-roots`, first.replace(/-webpki-roots$/, "-native-roots")]) {
+      if (candidate !== first && available(candidate)) return candidate;
+    }
+  }
+  return first;
+}
+
+function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefined): string {
+  const via = finding.path.slice(2, -1).map((s) => `${s.name} ${s.version}`);
+  const where = via.length > 0 ? ` through ${via.join(" → ")}` : "";
+  const fix = entry?.fix ?? {};
+  const advice = [fix.replace_crate && `replace it with ${String(fix.replace_crate)}`, fix.alternative && String(fix.alternative)].filter(Boolean);
+  if (tlsCrate(finding.dependency)) {
+    return `${finding.dependency} is a native TLS crate itself; no feature switches it to rustls${advice.length ? `: ${advice.join("; ")}` : ""}`;
+  }
+  if (fix.no_rustls_option) return `${finding.dependency} ${finding.dependencyVersion} has no rustls option${advice.length ? `: ${advice.join("; ")}` : ""}`;
+  // Name the crate that switches native TLS on: the dependent of the last step whose features did it.
+  const switched = finding.path.findLastIndex((s, i) => i > 1 && s.via !== undefined);
+  if (switched > 1) {
+    const enabler = finding.path[switched - 1]!;
+    const target = finding.path[switched]!;
+    const who = switched === 2 ? `${finding.dependency} ${finding.dependencyVersion} itself` : `${enabler.name} ${enabler.version} (through ${finding.path.slice(1, switched).map((s) => s.name).join(" → ")})`;
+    const where = switched === 2 ? `upstream in ${finding.dependency}, or in a [patch] of it` : `upstream: upgrade or replace ${finding.dependency}, or [patch] ${enabler.name}`;
+    return `${who} enables ${target.name}'s "${target.via}" feature, which pulls native TLS; no feature of ${finding.dependency} known to tls-audit turns that off, so the fix belongs ${where}`;
+  }
+  return `${finding.dependency} ${finding.dependencyVersion} pulls native TLS${where}, and no feature of ${finding.dependency} known to tls-audit turns it off; upgrade it, replace it, or [patch] the crate that enables native TLS`;
+}
+
+/** Plans the change for one finding. */
+export function planFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences): FixPlan {
+  const decl = finding.decl;
+  const source = finding.path[1]?.source ?? null;
+  const entry = knowledgeEntry(finding.dependency, finding.dependencyVersion);
+  if (entry?.fix.no_rustls_option || tlsCrate(finding.dependency)) return { fixable: false, reason: unfixableReason(finding, entry) };
+  const recipe = recipeFor(finding.dependency, finding.dependencyVersion, metadata, source);
+  if (!recipe) return { fixable: false, reason: unfixableReason(finding, entry) };
+
+  const userFeatures = decl.features;
+  const defaultsOn = decl.defaultFeatures !== false;
+  const nativeInUser = userFeatures.filter((f) => recipe.native.has(f) || recipe.replace.has(f));
+  const defaultsNative = defaultsOn && (recipe.defaultsNative || recipe.defaults.some((f) => recipe.native.has(f)));
+  if (nativeInUser.length === 0 && !defaultsNative) return { fixable: false, reason: unfixableReason(finding, entry) };
+
+  const available = (f: string) => recipe.rustls.includes(f);
+  const hasRustls = userFeatures.some((f) => recipe.rustls.includes(f) && !recipe.native.has(f));
+  const add: string[] = [];
+  for (const f of nativeInUser) add.push(...(recipe.replace.get(f) ?? []));
+  if (defaultsNative) add.push(...recipe.defaults.filter((f) => !recipe.native.has(f) && !f.includes("/")));
+  const rustls = chooseRustls(recipe, preferences, available);
+  const replacedToRustls = add.some((f) => /rustls/.test(f));
+  // Defaults that stay on and already select rustls (ureq 2's `tls`) need nothing added.
+  const defaultsRustls = defaultsOn && !defaultsNative && recipe.defaults.some((f) => recipe.rustls.includes(f));
+  if (!hasRustls && !replacedToRustls && !defaultsRustls) {
+    if (!rustls) return { fixable: false, reason: `${finding.dependency} ${finding.dependencyVersion}: no rustls feature found` };
+    add.unshift(rustls);
+  }
+  const remove = nativeInUser;
+  const description = [
+    defaultsNative ? "default-features = false" : undefined,
+    remove.length ? `remove ${remove.map((f) => `"${f}"`).join(", ")}` : undefined,
+    add.length ? `add ${[...new Set(add)].map((f) => `"${f}"`).join(", ")}` : undefined,
+  ]
+    .filter(Boolean)
+    .join("; ");
+
+  const changes: DependencyChange[] = [];
+  const memberChange: DependencyChange = { manifest: finding.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures: [] };
+  if (decl.inheritedFrom) {
+    // Only [workspace.dependencies] can turn default features off; members keep the features they add.
+    const wsKeyPath = ["workspace", "dependencies", decl.key];
+    changes.push({ manifest: decl.inheritedFrom.file, keyPath: wsKeyPath, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures: [...new Set(add)] });
+    if (remove.length > 0) changes.push({ ...memberChange, removeFeatures: remove });
+  } else {
+    changes.push({ ...memberChange, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures: [...new Set(add)] });
+  }
+  return { fixable: true, description: `${finding.dependencyKey}: ${description}`, changes };
+}

@@ -1,0 +1,189 @@
+// Plans fixes for every finding, applies them in memory, re-audits, and keeps only the changes that work.
+import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
+import type { AuditResult } from "../audit.js";
+import type { Finding, FindingFix } from "../engine/types.js";
+import type { Host } from "../host/index.js";
+import type { MetadataLookup } from "../registry/model.js";
+import type { DependencyChange, TextEdit } from "./model.js";
+import { planFix, type FixPreferences } from "./plan.js";
+import { applyTextEdits, EditError, planTextEdits } from "./toml-edit.js";
+
+export interface FixRunInput {
+  result: AuditResult;
+  host: Host;
+  /** Runs the same audit again over another view of the files. */
+  reaudit(host: Host): AuditResult;
+  metadataFor?: (workspaceRoot: string) => MetadataLookup | undefined;
+  preferences: FixPreferences;
+}
+
+export interface FileRewrite {
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface FixOutcome {
+  /** What each finding's fix is; also written into `finding.fix`. */
+  fixes: Map<Finding, FindingFix>;
+  /** The verified rewrites, one per manifest. */
+  files: FileRewrite[];
+}
+
+/** Passes of plan → apply → re-audit; each pass can only drop plans, so this bounds the loop. */
+const MAX_PASSES = 4;
+
+const findingKey = (f: Pick<Finding, "workspace" | "member" | "dependency" | "dependencyVersion" | "scope">) =>
+  `${f.workspace}\0${f.member}\0${f.dependency}\0${f.dependencyVersion}\0${f.scope}`;
+
+/** A host that serves edited texts over the real ones, so the re-audit sees the fix before anything is written. */
+export function overlayHost(base: Host, texts: ReadonlyMap<string, string>): Host {
+  return { ...base, readText: (path) => texts.get(path) ?? base.readText(path) };
+}
+
+function mergeChanges(changes: DependencyChange[]): DependencyChange[] {
+  const merged = new Map<string, DependencyChange>();
+  for (const change of changes) {
+    const key = `${change.manifest}\0${change.keyPath.join("\0")}`;
+    const previous = merged.get(key);
+    if (!previous) {
+      merged.set(key, { ...change, removeFeatures: [...change.removeFeatures], addFeatures: [...change.addFeatures] });
+      continue;
+    }
+    previous.disableDefaultFeatures ||= change.disableDefaultFeatures;
+    previous.removeFeatures = [...new Set([...previous.removeFeatures, ...change.removeFeatures])];
+    previous.addFeatures = [...new Set([...previous.addFeatures, ...change.addFeatures])];
+  }
+  return [...merged.values()];
+}
+
+/** Checks that a rewrite re-parses and that only the changed dependency entries differ. */
+export function verifyRewrite(before: string, after: string, changed: string[][]): string | undefined {
+  const parse = (text: string) => getStaticTOMLValue(parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text)) as Record<string, unknown>;
+  let a: Record<string, unknown>;
+  let b: Record<string, unknown>;
+  try {
+    a = parse(before);
+    b = parse(after);
+  } catch (error) {
+    return `the edited manifest does not parse: ${(error as Error).message}`;
+  }
+  const strip = (doc: Record<string, unknown>) => {
+    const copy = structuredClone(doc);
+    for (const path of changed) {
+      let node: Record<string, unknown> | undefined = copy;
+      for (const part of path.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
+      if (node) delete node[path.at(-1)!];
+    }
+    return JSON.stringify(copy);
+  };
+  if (strip(a) !== strip(b)) return "the edit would change keys other than the dependency entries it targets";
+  for (const path of changed) {
+    const pick = (doc: Record<string, unknown>) => path.reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+    const old = pick(a);
+    const now = pick(b) as Record<string, unknown> | undefined;
+    const oldTable = typeof old === "string" ? { version: old } : ((old ?? {}) as Record<string, unknown>);
+    for (const key of new Set([...Object.keys(oldTable), ...Object.keys(now ?? {})])) {
+      if (["features", "default-features", "default_features"].includes(key)) continue;
+      if (JSON.stringify(oldTable[key]) !== JSON.stringify(now?.[key])) return `the edit would change \`${path.join(".")}.${key}\``;
+    }
+  }
+  return undefined;
+}
+
+export function runFixes(input: FixRunInput): FixOutcome {
+  const { result, host, preferences } = input;
+  const findings = result.workspaces.flatMap((w) => w.findings);
+  const fixes = new Map<Finding, FindingFix>();
+  const plans = new Map<Finding, DependencyChange[]>();
+  const descriptions = new Map<Finding, string>();
+  for (const w of result.workspaces) {
+    const metadata = input.metadataFor?.(w.workspace.root);
+    for (const finding of w.findings) {
+      const plan = planFix(finding, metadata, preferences);
+      if (!plan.fixable) {
+        fixes.set(finding, plan);
+        continue;
+      }
+      plans.set(finding, plan.changes);
+      descriptions.set(finding, plan.description);
+    }
+  }
+
+  const originals = new Map<string, string>();
+  const read = (path: string) => {
+    if (!originals.has(path)) originals.set(path, host.readText(path));
+    return originals.get(path)!;
+  };
+
+  let files: FileRewrite[] = [];
+  let verified = false;
+  const caveats = new Map<Finding, string>();
+  for (let pass = 0; pass < MAX_PASSES && plans.size > 0; pass++) {
+    const byFile = new Map<string, DependencyChange[]>();
+    for (const change of mergeChanges([...plans.values()].flat())) {
+      const list = byFile.get(change.manifest);
+      if (list) list.push(change);
+      else byFile.set(change.manifest, [change]);
+    }
+    files = [];
+    const failedFiles = new Map<string, string>();
+    for (const [path, changes] of byFile) {
+      const before = read(path);
+      let after: string;
+      try {
+        after = applyTextEdits(before, changes.flatMap((c) => planTextEdits(before, c)));
+      } catch (error) {
+        if (!(error instanceof EditError)) throw error;
+        failedFiles.set(path, error.message);
+        continue;
+      }
+      const problem = verifyRewrite(before, after, changes.map((c) => c.keyPath));
+      if (problem) failedFiles.set(path, problem);
+      else if (after !== before) files.push({ path, before, after });
+    }
+    let dropped = false;
+    for (const [finding, changes] of plans) {
+      const failure = changes.map((c) => failedFiles.get(c.manifest)).find(Boolean);
+      if (failure) {
+        fixes.set(finding, { fixable: false, reason: failure });
+        plans.delete(finding);
+        dropped = true;
+      }
+    }
+    if (dropped) continue;
+    const after = input.reaudit(overlayHost(host, new Map(files.map((f) => [f.path, f.after]))));
+    const remaining = new Map(after.workspaces.flatMap((w) => w.findings).map((f) => [findingKey(f), f]));
+    for (const [finding] of plans) {
+      const still = remaining.get(findingKey(finding));
+      if (!still) continue;
+      // Still reachable only through crates without metadata: the edit is right, what is left belongs to them.
+      if (still.possible) {
+        caveats.set(finding, "crates without metadata may still enable native TLS here; see the remaining warnings");
+        continue;
+      }
+      const path = still.path.map((s) => `${s.name}${s.via ? ` [${s.features?.join(" → ")}]` : ""}`).join(" → ");
+      fixes.set(finding, { fixable: false, reason: `changing ${finding.dependencyKey} is not enough: after the change, ${path} still pulls native TLS` });
+      plans.delete(finding);
+      dropped = true;
+    }
+    if (!dropped) {
+      verified = true;
+      break;
+    }
+  }
+  if (!verified) {
+    // Out of passes with plans still changing: trust none of them.
+    for (const finding of plans.keys()) fixes.set(finding, { fixable: false, reason: "no stable set of edits was found" });
+    plans.clear();
+    files = [];
+  }
+
+  for (const [finding, changes] of plans) {
+    const edits: (TextEdit & { manifest: string })[] = changes.flatMap((c) => planTextEdits(read(c.manifest), c).map((e) => ({ ...e, manifest: c.manifest })));
+    const caveat = caveats.get(finding);
+    fixes.set(finding, { fixable: true, description: `${descriptions.get(finding)!}${caveat ? ` (${caveat})` : ""}`, changes, edits });
+  }
+  for (const finding of findings) finding.fix = fixes.get(finding) ?? null;
+  return { fixes, files };
+}
