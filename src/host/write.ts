@@ -1,0 +1,83 @@
+// Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, relative, isAbsolute } from "node:path";
+import { randomBytes } from "node:crypto";
+
+export class HostWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = "HostWriteError";
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** The text the change was computed from; the write is refused if the file no longer holds it. */
+  expected: string;
+  /** A symlinked manifest that resolves outside this directory is refused. */
+  within: string;
+}
+
+/** Test hook: the named point makes the process die there, to prove a crash mid-write leaves the original intact. */
+const FAIL_POINT = "TLS_AUDIT_FAIL_POINT";
+
+function inside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/**
+ * Replaces `path` with `text` atomically: the file is either fully rewritten or untouched.
+ * Keeps the file mode; writes through a symlink only when its target stays inside `within`.
+ */
+export function writeFileAtomic(path: string, text: string, options: AtomicWriteOptions): void {
+  let target = path;
+  try {
+    if (lstatSync(path).isSymbolicLink()) {
+      target = realpathSync(path);
+      if (!inside(target, realpathSync(options.within))) {
+        throw new HostWriteError(path, `is a symlink to ${target}, outside the workspace; not writing through it`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof HostWriteError) throw error;
+    throw new HostWriteError(path, `cannot read: ${(error as Error).message}`);
+  }
+  let current: string;
+  let mode: number;
+  try {
+    current = readFileSync(target, "utf8");
+    mode = statSync(target).mode & 0o7777;
+  } catch (error) {
+    throw new HostWriteError(path, `cannot read: ${(error as Error).message}`);
+  }
+  if (current !== options.expected) throw new HostWriteError(path, "changed since it was read; not overwriting it (run tls-audit again)");
+  const temp = join(dirname(target), `.${basename(target)}.tls-audit-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, "wx", mode);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    if (process.env[FAIL_POINT] === "before-rename") process.kill(process.pid, "SIGKILL");
+    renameSync(temp, target);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+    throw new HostWriteError(path, `cannot write: ${(error as Error).message}`);
+  }
+  try {
+    const dir = openSync(dirname(target), "r");
+    fsyncSync(dir);
+    closeSync(dir);
+  } catch {
+    // Directory fsync is best effort (not supported everywhere).
+  }
+}
