@@ -136,8 +136,17 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
       },
     };
     const handlers = rule.create(context);
-    if (!handlers.directDependency) continue;
-    for (const dependency of dependencies) handlers.directDependency(dependency);
+    if (handlers.directDependency) for (const dependency of dependencies) handlers.directDependency(dependency);
+    if (handlers.memberBuild && resolved) {
+      for (const member of workspace.members) {
+        const direct = new Map(dependencies.filter((d) => d.member === member && d.lockId !== undefined).map((d) => [d.lockId!, d]));
+        const built = resolved.built(member).flatMap((p) => {
+          const dependency = direct.get(p.via);
+          return dependency ? [{ name: p.name, version: p.version, features: p.features, exact: p.exact, dependency, path: p.path }] : [];
+        });
+        handlers.memberBuild(member, built);
+      }
+    }
   }
   const sorted = [...findings.values()].sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
   return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources() };

@@ -75,9 +75,23 @@ export interface RuleContext {
   report(report: RuleReport): void;
 }
 
+/** A package a member's build compiles (resolved modes only). */
+export interface BuiltPackage {
+  name: string;
+  version: string;
+  features: string[];
+  /** Whether real metadata described it, so that `features` is exact. */
+  exact: boolean;
+  /** The member's direct dependency it is reached through. */
+  dependency: DirectDependency;
+  path: PathStep[];
+}
+
 export interface RuleHandlers {
   /** Called once per direct dependency of each member (members themselves excluded). */
   directDependency?(dependency: DirectDependency): void;
+  /** Called once per member with what its build compiles, when features were resolved. */
+  memberBuild?(member: LocalPackage, packages: BuiltPackage[]): void;
 }
 
 export interface Rule {

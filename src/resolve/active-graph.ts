@@ -85,6 +85,27 @@ export class ActiveGraph {
     return this.reachCache.get(start)!;
   }
 
+  /** Every node reachable from the root, with the first edge path that reached it (breadth first). */
+  reachable(): { id: number; fk: FeaturesFor; path: ActiveEdge[] }[] {
+    const rootFor = FeaturesFor.Normal;
+    const parent = new Map<number, ActiveEdge | null>([[packageKey(this.root, rootFor), null]]);
+    const order: [number, FeaturesFor][] = [[this.root, rootFor]];
+    for (let head = 0; head < order.length; head++) {
+      const [id, fk] = order[head]!;
+      for (const edge of this.edges(id, fk)) {
+        const key = packageKey(edge.to, edge.toFor);
+        if (parent.has(key)) continue;
+        parent.set(key, edge);
+        order.push([edge.to, edge.toFor]);
+      }
+    }
+    return order.slice(1).map(([id, fk]) => {
+      const path: ActiveEdge[] = [];
+      for (let edge = parent.get(packageKey(id, fk)); edge; edge = parent.get(packageKey(edge.from, edge.fromFor))) path.push(edge);
+      return { id, fk, path: path.reverse() };
+    });
+  }
+
   /** Shortest path of edges from a node to the package `target`, or undefined. */
   shortestPath(id: number, fk: FeaturesFor, target: number): ActiveEdge[] | undefined {
     const parent = new Map<number, ActiveEdge | null>([[packageKey(id, fk), null]]);

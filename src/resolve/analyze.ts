@@ -40,7 +40,14 @@ const SCOPES: { scope: Scope; edgeKinds: ReadonlySet<DependencyKind>; hasDevUnit
   { scope: "dev", edgeKinds: new Set(["normal", "build", "dev"]), hasDevUnits: true },
 ];
 
-export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): ReachedBanned[] {
+export interface MemberAnalysis {
+  found: ReachedBanned[];
+  /** What `cargo build -p <member>` compiles: the normal-scope graph (first requested target, or all). */
+  build: ActiveGraph;
+  buildFeatures: ResolvedFeatures;
+}
+
+export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): MemberAnalysis {
   const parsedCfgs = new Map<string, CfgExpr | null>();
   const matches = (spec: string, target: TargetCfg): boolean => {
     let expr = parsedCfgs.get(spec);
@@ -70,11 +77,13 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   };
 
   const found = new Map<string, ReachedBanned>();
+  let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
     const resolved = resolutionFor(hasDevUnits);
     for (const target of targets ?? [null]) {
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
       const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive });
+      build ??= graph;
       const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
       for (const direct of graph.edges(root, rootFor)) {
         const reached = graph.reachedTargets(direct.to, direct.toFor, options.bannedIds);
@@ -91,5 +100,5 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       }
     }
   }
-  return [...found.values()];
+  return { found: [...found.values()], build: build!, buildFeatures: resolutionFor(false) };
 }

@@ -5,7 +5,7 @@ import type { DependencyGraph } from "../graph/model.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
-import { analyzeMember, type ReachedBanned } from "./analyze.js";
+import { analyzeMember, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
 import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
@@ -20,9 +20,23 @@ export interface WorkspaceResolutionOptions {
   metadata?: MetadataLookup;
 }
 
+/** A package the member's build compiles, with its features, reached through one of the member's direct dependencies. */
+export interface BuiltPackage {
+  name: string;
+  version: string;
+  features: string[];
+  /** Whether real metadata described it (its features are then exact). */
+  exact: boolean;
+  /** Lock id of the member's direct dependency that leads to it. */
+  via: number;
+  path: PathStep[];
+}
+
 export interface WorkspaceResolution {
   /** False when some package had no metadata and its locked edges were kept as possibly active. */
   complete: boolean;
+  /** What a member's build compiles (normal scope). */
+  built(member: LocalPackage): BuiltPackage[];
   reach(dependency: DirectDependency): ReachGroup[];
   sources(): { name: string; version: string; provider: string; origin?: string }[];
 }
@@ -53,19 +67,22 @@ export function resolveWorkspace(
     analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg });
 
   const byMember = new Map<LocalPackage, ReachedBanned[]>();
+  const builds = new Map<LocalPackage, MemberAnalysis>();
   const possible = new Set<ReachedBanned>();
   const defaultKeys = new Map<LocalPackage, Set<string>>();
   const keyOf = (r: ReachedBanned) => `${r.direct.to}\0${r.banned}\0${r.scope}`;
   const members = workspace.members.filter((m) => graph.localIds.has(m));
   for (const member of members) {
-    byMember.set(member, analyse(member, options.request, summaries));
-    if (options.request.allFeatures) defaultKeys.set(member, new Set(analyse(member, DEFAULT_REQUEST, summaries).map(keyOf)));
+    const analysis = analyse(member, options.request, summaries);
+    builds.set(member, analysis);
+    byMember.set(member, analysis.found);
+    if (options.request.allFeatures) defaultKeys.set(member, new Set(analyse(member, DEFAULT_REQUEST, summaries).found.map(keyOf)));
   }
   const complete = summaries.touched().every((s) => !s.incomplete);
   if (!complete) {
     for (const member of members) {
       const likely = new Set(byMember.get(member)!.map((r) => `${r.direct.to}\0${r.banned}`));
-      for (const found of analyse(member, options.request, soundSummaries)) {
+      for (const found of analyse(member, options.request, soundSummaries).found) {
         if (likely.has(`${found.direct.to}\0${found.banned}`)) continue;
         possible.add(found);
         byMember.get(member)!.push(found);
@@ -135,6 +152,22 @@ export function resolveWorkspace(
 
   return {
     complete,
+    built(member) {
+      const analysis = builds.get(member);
+      if (!analysis) return [];
+      return analysis.build.reachable().map(({ id, fk, path }) => {
+        const pkg = packages[id]!;
+        const summary = summaries.get(id);
+        return {
+          name: pkg.name,
+          version: pkg.version,
+          features: [...activatedFeatures(analysis.buildFeatures, id, fk).keys()].sort(),
+          exact: !summary.incomplete,
+          via: path[0]!.to,
+          path: [{ name: member.name, version: member.version ?? "", source: null }, ...path.map((e) => stepFor(e.to))],
+        };
+      });
+    },
     reach(dependency) {
       const found = (byMember.get(dependency.member) ?? []).filter((r) => r.direct.to === dependency.lockId);
       const root = graph.localIds.get(dependency.member)!;
