@@ -32,7 +32,7 @@ export const rustlsCryptoProvider: Rule = {
             messageId: providers.size === 0 ? "none" : "both",
             data: { version: pkg.version },
             dependency: pkg.dependency,
-            group: { scope: "normal", reaches: [], path: pkg.path, decl: pkg.dependency.decl },
+            group: { scope: "normal", reaches: [], path: pkg.path(), decl: pkg.dependency.decl },
           });
         }
       },

@@ -84,7 +84,8 @@ export interface BuiltPackage {
   exact: boolean;
   /** The member's direct dependency it is reached through. */
   dependency: DirectDependency;
-  path: PathStep[];
+  /** The why-path, computed on demand. */
+  path(): PathStep[];
 }
 
 export interface RuleHandlers {

@@ -86,7 +86,7 @@ export class ActiveGraph {
   }
 
   /** Every node reachable from the root, with the first edge path that reached it (breadth first). */
-  reachable(): { id: number; fk: FeaturesFor; path: ActiveEdge[] }[] {
+  reachable(): { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] {
     const rootFor = FeaturesFor.Normal;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(this.root, rootFor), null]]);
     const order: [number, FeaturesFor][] = [[this.root, rootFor]];
@@ -99,10 +99,18 @@ export class ActiveGraph {
         order.push([edge.to, edge.toFor]);
       }
     }
-    return order.slice(1).map(([id, fk]) => {
+    const pathTo = (id: number, fk: FeaturesFor) => {
       const path: ActiveEdge[] = [];
       for (let edge = parent.get(packageKey(id, fk)); edge; edge = parent.get(packageKey(edge.from, edge.fromFor))) path.push(edge);
-      return { id, fk, path: path.reverse() };
+      return path.reverse();
+    };
+    // The first hop is inherited down the BFS tree, so it costs one lookup per node.
+    const first = new Map<number, ActiveEdge>();
+    return order.slice(1).map(([id, fk]) => {
+      const edge = parent.get(packageKey(id, fk))!;
+      const head = edge.from === this.root ? edge : first.get(packageKey(edge.from, edge.fromFor))!;
+      first.set(packageKey(id, fk), head);
+      return { id, fk, first: head, path: () => pathTo(id, fk) };
     });
   }
 

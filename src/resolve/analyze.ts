@@ -67,7 +67,10 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   const resolutionPlatform = targets && ((spec: string, forHost: boolean) => (forHost ? matches(spec, options.host) : targets.some((t) => matches(spec, t))));
 
   const resolutions = new Map<boolean, ResolvedFeatures>();
-  const resolutionFor = (hasDevUnits: boolean) => {
+  // Without dev-dependencies, building them changes nothing: one resolution serves every scope.
+  const hasDevDeps = summaries.get(root).dependencies.some((d) => d.kind === "dev");
+  const resolutionFor = (wantDevUnits: boolean) => {
+    const hasDevUnits = wantDevUnits && hasDevDeps;
     let resolved = resolutions.get(hasDevUnits);
     if (!resolved) {
       resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive: resolutionPlatform ?? undefined });

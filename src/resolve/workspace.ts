@@ -29,7 +29,8 @@ export interface BuiltPackage {
   exact: boolean;
   /** Lock id of the member's direct dependency that leads to it. */
   via: number;
-  path: PathStep[];
+  /** The why-path, built on demand (most packages never need one). */
+  path(): PathStep[];
 }
 
 export interface WorkspaceResolution {
@@ -155,7 +156,7 @@ export function resolveWorkspace(
     built(member) {
       const analysis = builds.get(member);
       if (!analysis) return [];
-      return analysis.build.reachable().map(({ id, fk, path }) => {
+      return analysis.build.reachable().map(({ id, fk, first, path }) => {
         const pkg = packages[id]!;
         const summary = summaries.get(id);
         return {
@@ -163,8 +164,8 @@ export function resolveWorkspace(
           version: pkg.version,
           features: [...activatedFeatures(analysis.buildFeatures, id, fk).keys()].sort(),
           exact: !summary.incomplete,
-          via: path[0]!.to,
-          path: [{ name: member.name, version: member.version ?? "", source: null }, ...path.map((e) => stepFor(e.to))],
+          via: first.to,
+          path: () => [{ name: member.name, version: member.version ?? "", source: null }, ...path().map((e) => stepFor(e.to))],
         };
       });
     },
