@@ -6,6 +6,8 @@ import { audit, allProblems, type AuditResult } from "../audit.js";
 import { nodeHost, type Host } from "../host/index.js";
 import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
 import { createMetadataChain } from "../registry/chain.js";
+import { runFixes } from "../fix/run.js";
+import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
 import { registrySrcProvider } from "../registry/registry-src.js";
@@ -59,6 +61,8 @@ Examples:
   $ tls-audit path/to/workspace       audit another workspace
   $ tls-audit --format json > r.json  machine-readable report (docs/json-format.md)
   $ cargo tls-audit                   the same, as a cargo subcommand
+  $ tls-audit --diff                  show the Cargo.toml changes that move dependencies to rustls
+  $ tls-audit --write                 make them (verified first; Cargo.lock refreshes on the next cargo build)
 
 Exit codes: 0 no error findings, 1 error findings, 2 the audit could not be done (bad input).`;
 
@@ -71,6 +75,9 @@ interface CliOptions {
   target?: string[];
   lockfileOnly?: boolean;
   explain?: boolean;
+  write?: boolean;
+  diff?: boolean;
+  roots: "native" | "webpki";
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -122,6 +129,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--target <triple>", `platform to audit (repeatable), or "all" (default: all)`, collect)
       .option("--lockfile-only", "skip feature resolution: report every path in Cargo.lock")
       .option("--explain", "say which metadata source described each crate")
+      .option("--write", "edit Cargo.toml files to move dependencies to rustls (verified before writing)")
+      .option("--diff", "print the --write changes as unified diffs, without writing")
+      .addOption(new Option("--roots <roots>", "trust roots for the rustls features --write picks").choices(["native", "webpki"]).default("native"))
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
@@ -146,18 +156,40 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       return EXIT_TOOL_ERROR;
     }
     const host = nodeHost;
-    const result = audit({
-      paths: paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`)),
-      host,
-      resolution: options.lockfileOnly
-        ? undefined
-        : {
-            request: { features: options.features ?? [], allFeatures: options.allFeatures ?? false, defaultFeatures: options.defaultFeatures },
-            targets,
-            host: targetCfg(hostTriple()) ?? allTargetCfgs()[0]!,
-            metadataFor: metadataFor(host),
-          },
-    });
+    const metadata = metadataFor(host);
+    const resolution = options.lockfileOnly
+      ? undefined
+      : {
+          request: { features: options.features ?? [], allFeatures: options.allFeatures ?? false, defaultFeatures: options.defaultFeatures },
+          targets,
+          host: targetCfg(hostTriple()) ?? allTargetCfgs()[0]!,
+          metadataFor: metadata,
+        };
+    const absolutePaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
+    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, resolution });
+    let result = runAudit(host);
+    // Fixes are planned (and verified by a re-audit) whenever features were resolved; --lockfile-only cannot verify.
+    const outcome =
+      resolution && result.workspaces.some((w) => w.findings.length > 0)
+        ? runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: options.roots } })
+        : undefined;
+    if (options.diff || options.write) {
+      const fixPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
+      if (!outcome) {
+        io.stderr.write(options.lockfileOnly ? "tls-audit: --write and --diff need feature resolution; drop --lockfile-only\n" : "tls-audit: nothing to fix\n");
+        if (options.lockfileOnly) return EXIT_TOOL_ERROR;
+      } else if (options.diff && !options.write) {
+        io.stdout.write(formatDiffs(outcome, io.cwd));
+        io.stderr.write(formatFixSummary(outcome, undefined, io.cwd, fixPalette));
+        return exitCodeOf(result);
+      } else {
+        const written = writeFixes(outcome, result);
+        io.stderr.write(formatFixSummary(outcome, written, io.cwd, fixPalette));
+        if (written.failed.length > 0) return EXIT_TOOL_ERROR;
+        // Report what is left, as it is on disk now.
+        if (written.written.length > 0) result = runAudit(host);
+      }
+    }
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
     const errPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
     for (const problem of allProblems(result)) io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);

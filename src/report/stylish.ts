@@ -3,6 +3,7 @@ import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
+import { applyTextEdits } from "../fix/toml-edit.js";
 import { displayPath, formatMessage } from "./message.js";
 
 /** Colour functions; identity when colour is off. The CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
@@ -69,6 +70,28 @@ function whyTree(path: PathStep[], palette: Palette): string[] {
   return path.map((step, depth) => (depth === 0 ? stepLabel(step, palette) : `${"    ".repeat(depth - 1)}└── ${stepLabel(step, palette)}`));
 }
 
+/** `- old` / `+ new` lines of the manifest lines a fix touches. */
+function fixPreview(finding: Finding, sources: ReadonlyMap<string, string>, cwd: string, palette: Palette): string[] {
+  const fix = finding.fix;
+  if (!fix?.fixable) return [];
+  const out: string[] = [];
+  for (const manifest of new Set(fix.edits.map((e) => e.manifest))) {
+    const text = sources.get(manifest);
+    if (text === undefined) continue;
+    const edits = fix.edits.filter((e) => e.manifest === manifest);
+    const first = text.lastIndexOf("\n", Math.min(...edits.map((e) => e.start)) - 1) + 1;
+    const lastEnd = Math.max(...edits.map((e) => e.end));
+    const endOfLine = text.indexOf("\n", lastEnd);
+    const end = endOfLine === -1 ? text.length : endOfLine;
+    const before = text.slice(first, end);
+    const after = applyTextEdits(text, edits).slice(first, end + (applyTextEdits(text, edits).length - text.length));
+    out.push(`      ${palette.dim(escapeControl(displayPath(manifest, cwd)))}`);
+    for (const line of before.split(/\r?\n/)) out.push(`      ${palette.red(`- ${escapeControl(line)}`)}`);
+    for (const line of after.split(/\r?\n/)) out.push(`      ${palette.cyan(`+ ${escapeControl(line)}`)}`);
+  }
+  return out;
+}
+
 function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, cwd: string, palette: Palette): string {
   const label = finding.severity === "error" ? palette.red(palette.bold("error")) : palette.yellow(palette.bold("warning"));
   const out = [
@@ -97,6 +120,12 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   }
   out.push(`  ${palette.dim("=")} why:`);
   out.push(...whyTree(finding.path, palette).map((l) => `      ${l}`));
+  if (finding.fix?.fixable) {
+    out.push(`  ${palette.dim("=")} fixable with --write: ${escapeControl(finding.fix.description)}`);
+    out.push(...fixPreview(finding, sources, cwd, palette));
+  } else if (finding.fix) {
+    out.push(`  ${palette.dim("=")} no automatic fix: ${escapeControl(finding.fix.reason)}`);
+  }
   return out.join("\n");
 }
 
@@ -144,5 +173,7 @@ export function formatSummary(result: AuditResult, cwd: string, palette: Palette
     return `${mark} no native TLS found${problems > 0 ? `, but ${plural(problems, "input error")} kept parts unaudited` : ""} · ${audited}`;
   }
   const mark = errors > 0 ? palette.red("✖") : palette.yellow("⚠");
-  return `${mark} ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) · ${audited}`;
+  const fixable = findings.filter((f) => f.fix?.fixable).length;
+  const fixNote = fixable > 0 ? `, ${fixable} fixable with --write` : "";
+  return `${mark} ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${fixNote}) · ${audited}`;
 }
