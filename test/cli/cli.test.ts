@@ -65,7 +65,8 @@ describe("tls-audit on the demo workspace", () => {
     expect(stdout).toContain("  --> fixtures/demo/crates/bot/Cargo.toml:15:1");
     expect(stdout).toContain('15 | reqwest = { workspace = true, features = ["json"] }');
     expect(stdout).toContain('└── reqwest 0.11.13 feature "default" → "default-tls" → "native-tls-crate"');
-    expect(stdout).toMatch(/✖ 2 findings \(2 errors, 0 warnings\)/);
+    expect(stdout).toMatch(/✖ 2 findings \(2 errors, 0 warnings, 2 fixable with --write\)/);
+    expect(stdout).toContain("= fixable with --write: reqwest: default-features = false; add \"rustls-tls-native-roots\"");
     expect(stdout).not.toMatch(/\u001b\[/);
   });
 
