@@ -178,10 +178,13 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
   return { lockfile: { version, packages }, problems };
 }
 
+/** A dependency string names a git source without its `#commit` (cargo writes the source id, not the precise one). */
+function sameSource(lockSource: string | null, refSource: string): boolean {
+  return lockSource === refSource || (lockSource !== null && lockSource.split("#")[0] === refSource);
+}
+
 function candidates(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage[] {
-  return sameName.filter(
-    (p) => (ref.version === undefined || p.version === ref.version) && (ref.source === undefined || p.source === ref.source),
-  );
+  return sameName.filter((p) => (ref.version === undefined || p.version === ref.version) && (ref.source === undefined || sameSource(p.source, ref.source)));
 }
 
 function resolveRef(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage | "ambiguous" | undefined {

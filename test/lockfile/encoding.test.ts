@@ -119,3 +119,25 @@ describe("decodeLockfile: real lockfiles of every version", () => {
     });
   }
 });
+
+describe("decodeLockfile: cargo-written fixtures of every version", () => {
+  const dir = join(import.meta.dirname, "../../fixtures/lockfile-versions");
+  it.each([1, 2, 3, 4])("v%i: two bitflags versions, a git twin and a path package, every edge resolved", (version) => {
+    const file = join(dir, `v${version}`, "Cargo.lock");
+    const { lockfile, problems } = decodeLockfile(readFileSync(file, "utf8"), file);
+    expect(problems).toEqual([]);
+    expect(lockfile.version).toBe(version);
+    const label = (id: number) => {
+      const p = lockfile.packages[id]!;
+      return `${p.name} ${p.version} ${p.source === null ? "path" : p.source.split("+")[0]}`;
+    };
+    const edges = Object.fromEntries(lockfile.packages.filter((p) => p.dependencies.length > 0).map((p) => [label(p.id), p.dependencies.map(label).sort()]));
+    expect(edges).toEqual({
+      "gitdep 0.1.0 git": ["bitflags 1.3.2 registry"],
+      "local-util 0.1.0 path": ["bitflags 2.8.0 git"],
+      "lockver 0.1.0 path": ["bitflags 1.3.2 registry", "bitflags 2.8.0 registry", "gitdep 0.1.0 git", "local-util 0.1.0 path", "unicode-ident 1.0.13 registry"],
+    });
+    // Checksums are kept as written: Debian's registry writes a placeholder, cargo copies it.
+    expect(lockfile.packages.find((p) => p.name === "unicode-ident")!.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
