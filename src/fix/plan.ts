@@ -166,10 +166,9 @@ export function planFix(finding: Finding, metadata: MetadataLookup | undefined, 
   const replacedToRustls = add.some((f) => /rustls/.test(f));
   // Defaults that stay on and already select rustls (ureq 2's `tls`) need nothing added.
   const defaultsRustls = defaultsOn && !defaultsNative && recipe.defaults.some((f) => recipe.rustls.includes(f));
-  if (!hasRustls && !replacedToRustls && !defaultsRustls) {
-    if (!rustls) return { fixable: false, reason: `${finding.dependency} ${finding.dependencyVersion}: no rustls feature found` };
-    add.unshift(rustls);
-  }
+  // With no rustls feature to pick (rustls built in, as in mongodb 2), dropping the native one is the whole fix;
+  // the re-audit decides whether that is enough.
+  if (!hasRustls && !replacedToRustls && !defaultsRustls && rustls) add.unshift(rustls);
   const remove = nativeInUser;
   const description = [
     defaultsNative ? "default-features = false" : undefined,

@@ -31,19 +31,29 @@ function entryFor(name: string, version: string): CrateKnowledgeEntry | undefine
   });
 }
 
-/** The default feature list for a version when it changes inside a range, e.g. `"['rustls','gzip'] (>=3.0.1)"`. */
+/**
+ * The default feature list for a version when it changes inside a range, from the knowledge's free-form
+ * `default_by_version` ("['rustls','gzip'] (>=3.0.1)", "[] (0.15-0.17), ['handshake'] (>=0.18)", "none").
+ * When no part names this version, the union of every list is used: never a feature that was not a default.
+ */
 function defaultByVersion(text: string, version: string): string[] | undefined {
-  for (const part of text.matchAll(/\[([^\]]*)\]\s*\(([^)]*)\)/g)) {
+  const lists: string[][] = [];
+  for (const part of text.matchAll(/\[([^\]]*)\]\s*(?:\(([^)]*)\))?/g)) {
     const list = part[1]!.split(",").map((s) => s.trim().replace(/^'|'$/g, "")).filter(Boolean);
-    const when = part[2]!.trim();
-    const range = /^[\d.]+$/.test(when) ? `=${when}` : when;
+    lists.push(list);
+    const when = part[2]?.trim();
+    if (!when) continue;
+    // "0.15-0.17" is an inclusive span of minor lines; "0.12.2" one version; anything else a cargo requirement.
+    const span = /^([\d.]+)-([\d.]+)$/.exec(when);
     try {
-      if (semver.satisfies(version, toSemverRange(range), { includePrerelease: true })) return list;
+      const range = span ? `${span[1]} - ${span[2]}` : /^[\d.]+$/.test(when) ? `=${when}` : toSemverRange(when);
+      if (semver.satisfies(version, range, { includePrerelease: true })) return list;
     } catch {
-      // not a range; ignore this part
+      // free text, not a range
     }
   }
-  return undefined;
+  if (lists.length > 0) return [...new Set(lists.flat())];
+  return /^\s*none\b/i.test(text) ? [] : undefined;
 }
 
 export function knowledgeProvider(): MetadataProvider {
@@ -55,8 +65,9 @@ export function knowledgeProvider(): MetadataProvider {
       const natives = entry.native_features.map(featureName);
       const unconditional = natives.includes("(unconditional)") || natives.includes("(crate itself)");
       const features: Record<string, string[]> = {};
-      const defaults = entry.default ?? (entry.default_by_version ? defaultByVersion(entry.default_by_version, version) : undefined);
-      // Unknown defaults: assume the native ones are among them, which is the sound side.
+      // `default: null` means the manifest has no default features, unless `default_by_version` spells them out.
+      const defaults = entry.default ?? (entry.default_by_version ? defaultByVersion(entry.default_by_version, version) : []);
+      // Defaults we cannot read: assume the native ones are among them, which is the sound side.
       features.default = defaults ?? natives.filter((n) => !n.includes("/") && !n.startsWith("("));
       for (const [feature, chain] of [...Object.entries(entry.native_chains), ...Object.entries(entry.rustls_chains)]) {
         const key = featureName(feature);
