@@ -7,6 +7,18 @@ import { auditWorkspace, type ResolutionOptions, type WorkspaceAudit } from "./e
 import type { MetadataLookup } from "./registry/model.js";
 import type { Rule } from "./engine/types.js";
 import { isWorkspace, loadWorkspace } from "./workspace/load.js";
+import type { Workspace } from "./workspace/model.js";
+import type { AllowEntry, ConfiguredSeverity } from "./config/config.js";
+
+/** What a workspace's configuration decides, already merged with the command line. */
+export interface WorkspaceSettings {
+  bannedCrates?: readonly string[];
+  severity?: Partial<Record<"normal" | "build" | "dev", ConfiguredSeverity>>;
+  allow?: readonly AllowEntry[];
+  /** Replaces the request's resolution options for this workspace (targets, features from the config). */
+  resolution?: AuditRequest["resolution"];
+  problems?: Problem[];
+}
 
 export interface AuditRequest {
   /** Directories, Cargo.toml or Cargo.lock files; other files (as pre-commit may pass) map to their workspace. */
@@ -19,6 +31,8 @@ export interface AuditRequest {
     /** Crate metadata for a workspace, from its vendor dirs, CARGO_HOME, bundled knowledge… */
     metadataFor?: (workspaceRoot: string) => MetadataLookup | undefined;
   };
+  /** Per-workspace settings (configuration files merged with flags); defaults when absent. */
+  configure?: (workspace: Workspace) => WorkspaceSettings;
 }
 
 export interface AuditResult {
@@ -44,11 +58,15 @@ export function audit(request: AuditRequest): AuditResult {
     }
     if (seenRoots.has(loaded.root)) continue;
     seenRoots.add(loaded.root);
-    const { resolution } = request;
+    const settings = request.configure?.(loaded) ?? {};
+    loaded.problems.push(...(settings.problems ?? []));
+    const resolution = "resolution" in settings ? settings.resolution : request.resolution;
     workspaces.push(
       auditWorkspace(loaded, {
         rules: request.rules ?? RULES,
-        bannedCrates: request.bannedCrates ?? DEFAULT_BANNED,
+        bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
+        severity: settings.severity,
+        allow: settings.allow,
         resolution: resolution && { ...resolution, metadata: resolution.metadataFor?.(loaded.root) },
       }),
     );

@@ -2,7 +2,12 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
-import { audit, allProblems, type AuditResult } from "../audit.js";
+import { audit, allProblems, type AuditResult, type WorkspaceSettings } from "../audit.js";
+import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
+import { mergeConfig, type Config } from "../config/config.js";
+import { loadConfig } from "../config/load.js";
+import { displayPath } from "../report/message.js";
+import type { Workspace } from "../workspace/model.js";
 import { nodeHost, type Host } from "../host/index.js";
 import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
 import { createMetadataChain } from "../registry/chain.js";
@@ -78,6 +83,21 @@ interface CliOptions {
   write?: boolean;
   diff?: boolean;
   roots: "native" | "webpki";
+  printConfig?: boolean;
+}
+
+/** The effective configuration as people write it (relative paths, no internals). */
+function printable(config: Config | undefined, cwd: string) {
+  if (!config) return {};
+  return {
+    source: config.file ? displayPath(config.file, cwd) : null,
+    ban: config.ban,
+    unban: config.unban,
+    severity: { normal: config.severity.normal ?? "error", build: config.severity.build ?? "warning", dev: config.severity.dev ?? "warning" },
+    resolve: { targets: config.targets ?? ["all"], features: config.features ?? [], "all-features": config.allFeatures ?? false, "no-default-features": config.noDefaultFeatures ?? false },
+    fix: { roots: config.roots ?? "native" },
+    allow: config.allow.map((a) => ({ dependency: a.dependency, crates: a.crates, member: a.member, version: a.version, reason: a.reason, at: `${displayPath(a.file, cwd)}:${a.position.line}` })),
+  };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -118,6 +138,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   const args = argv[0] === "tls-audit" ? argv.slice(1) : argv;
   try {
     let parsed: { paths: string[]; options: CliOptions } | undefined;
+    let parsedProgram: Command | undefined;
     const program = new Command("tls-audit")
       .description("Find the Cargo dependencies that pull in native TLS (OpenSSL), and by which path.")
       .version(version, "-V, --version")
@@ -132,13 +153,15 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--write", "edit Cargo.toml files to move dependencies to rustls (verified before writing)")
       .option("--diff", "print the --write changes as unified diffs, without writing")
       .addOption(new Option("--roots <roots>", "trust roots for the rustls features --write picks").choices(["native", "webpki"]).default("native"))
+      .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-      .action((paths: string[], options: CliOptions) => {
+      .action((paths: string[], options: CliOptions, command: Command) => {
         parsed = { paths, options };
+        parsedProgram = command;
       });
     try {
       await program.parseAsync(args, { from: "user" });
@@ -157,21 +180,52 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     const host = nodeHost;
     const metadata = metadataFor(host);
-    const resolution = options.lockfileOnly
-      ? undefined
-      : {
-          request: { features: options.features ?? [], allFeatures: options.allFeatures ?? false, defaultFeatures: options.defaultFeatures },
-          targets,
-          host: targetCfg(hostTriple()) ?? allTargetCfgs()[0]!,
-          metadataFor: metadata,
-        };
+    const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
+    const hostTarget = targetCfg(hostTriple()) ?? allTargetCfgs()[0]!;
+    const configs = new Map<string, Config>();
+    // Per workspace: its configuration file, overridden by whatever was given on the command line.
+    const configure = (ws: Workspace): WorkspaceSettings => {
+      const { config, problems } = loadConfig(host, ws);
+      const merged = mergeConfig(config, {
+        targets: options.target,
+        features: options.features,
+        allFeatures: given("allFeatures") ? true : undefined,
+        noDefaultFeatures: given("defaultFeatures") ? true : undefined,
+        roots: given("roots") ? options.roots : undefined,
+      });
+      configs.set(ws.root, merged);
+      const configured = resolveTargets(merged.targets ?? []);
+      for (const triple of configured.unknown) {
+        problems.push({ severity: "error", code: "config-invalid", message: `unknown target "${triple}" in the configuration`, file: merged.file });
+      }
+      return {
+        bannedCrates: [...DEFAULT_BANNED, ...merged.ban].filter((c, i, all) => !merged.unban.includes(c) && all.indexOf(c) === i),
+        severity: merged.severity,
+        allow: merged.allow,
+        problems,
+        resolution: options.lockfileOnly
+          ? undefined
+          : {
+              request: { features: merged.features ?? [], allFeatures: merged.allFeatures ?? false, defaultFeatures: !merged.noDefaultFeatures },
+              targets: configured.targets,
+              host: hostTarget,
+              metadataFor: metadata,
+            },
+      };
+    };
     const absolutePaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
-    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, resolution });
+    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, configure });
+    const resolution = !options.lockfileOnly;
     let result = runAudit(host);
+    if (options.printConfig) {
+      const effective = result.workspaces.map((w) => ({ workspace: displayPath(w.workspace.root, io.cwd), ...printable(configs.get(w.workspace.root), io.cwd) }));
+      io.stdout.write(`${JSON.stringify(effective, null, 2)}\n`);
+      return allProblems(result).some((p) => p.severity === "error") ? EXIT_TOOL_ERROR : EXIT_CLEAN;
+    }
     // Fixes are planned (and verified by a re-audit) whenever features were resolved; --lockfile-only cannot verify.
     const outcome =
       resolution && result.workspaces.some((w) => w.findings.length > 0)
-        ? runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: options.roots } })
+        ? runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots } })
         : undefined;
     if (options.diff || options.write) {
       const fixPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;

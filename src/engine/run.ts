@@ -9,6 +9,8 @@ import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import type { Workspace } from "../workspace/model.js";
+import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
+import { applyAllows, type Suppression } from "./allow.js";
 import type { DirectDependency, Finding, PathStep, ReachGroup, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
 
 /** How the dependency graph behind the findings was obtained; see docs/json-format.md. */
@@ -25,6 +27,10 @@ export interface ResolutionOptions {
 export interface AuditOptions {
   rules: readonly Rule[];
   bannedCrates: readonly string[];
+  /** Per-scope severity from the configuration; "off" drops the finding. */
+  severity?: Partial<Record<Scope, ConfiguredSeverity>>;
+  /** [[allow]] entries; inline `# tls-audit: allow(...)` comments are always honoured. */
+  allow?: readonly AllowEntry[];
   /** Feature resolution; without it the lockfile graph is used as is. */
   resolution?: ResolutionOptions;
 }
@@ -36,6 +42,8 @@ export interface WorkspaceAudit {
   problems: Problem[];
   /** Resolved mode: which provider described each package the resolution touched. */
   sources?: { name: string; version: string; provider: string; origin?: string }[];
+  /** Findings an allow entry or an inline allow took out, with the reason given. */
+  suppressed: Suppression[];
 }
 
 const SCOPE_RANK: Record<Scope, number> = { normal: 0, build: 1, dev: 2 };
@@ -148,8 +156,18 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
       }
     }
   }
-  const sorted = [...findings.values()].sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
-  return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources() };
+  const configured = [...findings.values()].flatMap((finding) => {
+    const level = options.severity?.[finding.scope];
+    if (level === "off") return [];
+    // A configured level applies to what is known; a merely possible finding stays a warning.
+    if (level) finding.severity = finding.possible ? "warning" : level;
+    return [finding];
+  });
+  const texts = new Map([workspace.rootManifest, ...workspace.members.map((m) => m.manifest)].map((m) => [m.file, m.text]));
+  const { kept, suppressed, problems: allowProblems } = applyAllows(configured, options.allow ?? [], texts);
+  problems.push(...allowProblems);
+  const sorted = kept.sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
+  return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources(), suppressed };
 }
 
 /** The members' direct dependencies (members excluded), one per locked package, in manifest order. */

@@ -51,7 +51,7 @@ export interface JsonReport {
   }[];
   findings: JsonFinding[];
   problems: { severity: Problem["severity"]; code: string; message: string; file: string | null; line: number | null; column: number | null; hint: string | null }[];
-  summary: { errors: number; warnings: number; problems: number };
+  summary: { errors: number; warnings: number; problems: number; suppressed: number };
 }
 
 export function toJsonReport(result: AuditResult, tool: { name: string; version: string }, cwd: string, options: { explain?: boolean } = {}): JsonReport {
@@ -114,6 +114,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       errors: findings.filter((f) => f.severity === "error").length,
       warnings: findings.filter((f) => f.severity === "warning").length,
       problems: allProblems(result).length,
+      suppressed: result.workspaces.reduce((n, w) => n + w.suppressed.length, 0),
     },
   };
 }

@@ -36,7 +36,7 @@ describe("tls-audit on the demo workspace", () => {
     expect(reqwest!.path[1]).toMatchObject({ features: ["default", "default-tls", "native-tls-crate"], via: "default", provider: "vendor" });
     expect(reqwest!.platforms).toContain("x86_64-unknown-linux-gnu");
     expect(reqwest!.platforms).not.toContain("x86_64-pc-windows-msvc");
-    expect(report.summary).toEqual({ errors: 2, warnings: 0, problems: 0 });
+    expect(report.summary).toEqual({ errors: 2, warnings: 0, problems: 0, suppressed: 0 });
   });
 
   it("over-reports with --lockfile-only: the rustls-only member is flagged too", async () => {

@@ -1,0 +1,186 @@
+// tls-audit configuration: tls-audit.toml, .config/tls-audit.toml or [workspace|package.metadata.tls-audit] in Cargo.toml.
+import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import type { Problem, SourcePosition } from "../problems.js";
+
+export type ConfiguredSeverity = "error" | "warning" | "off";
+
+export interface AllowEntry {
+  /** The member's direct dependency the allowed path starts with. */
+  dependency: string;
+  /** Crates on the path this entry covers (any of them); empty for every path of that dependency. */
+  crates: string[];
+  member?: string;
+  /** Cargo version requirement the dependency's locked version must meet. */
+  version?: string;
+  reason: string;
+  /** Where the entry is written, for "no longer matches" warnings. */
+  file: string;
+  position: SourcePosition;
+}
+
+export interface Config {
+  /** Crates added to the default banned set. */
+  ban: string[];
+  /** Crates removed from it (someone may allow `openssl` but not `native-tls`). */
+  unban: string[];
+  severity: Partial<Record<"normal" | "build" | "dev", ConfiguredSeverity>>;
+  targets?: string[];
+  features?: string[];
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  roots?: "native" | "webpki";
+  allow: AllowEntry[];
+  /** Where the configuration came from; undefined when none was found. */
+  file?: string;
+}
+
+export const EMPTY_CONFIG: Config = { ban: [], unban: [], severity: {}, allow: [] };
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+/** Positions of every key, by dotted path, for messages that name a key. */
+function keyPositions(program: AST.TOMLProgram, prefix: string[]): Map<string, SourcePosition> {
+  const positions = new Map<string, SourcePosition>();
+  const names = (key: AST.TOMLKey) => key.keys.map((k) => (k.type === "TOMLBare" ? k.name : k.value));
+  const visit = (path: (string | number)[], kv: AST.TOMLKeyValue) => {
+    const full = [...path, ...names(kv.key)].map(String);
+    positions.set(full.join("."), { line: kv.loc.start.line, column: kv.loc.start.column + 1 });
+    if (kv.value.type === "TOMLInlineTable") for (const inner of kv.value.body) visit(full, inner);
+  };
+  for (const item of program.body[0].body) {
+    if (item.type === "TOMLKeyValue") visit([], item);
+    else {
+      // Array tables carry their index in resolvedKey already: ["allow", 0].
+      const path = item.resolvedKey.map(String);
+      positions.set(path.join("."), { line: item.loc.start.line, column: item.loc.start.column + 1 });
+      for (const kv of item.body) visit(path, kv);
+    }
+  }
+  // Re-key relative to the config table.
+  const relative = new Map<string, SourcePosition>();
+  const head = prefix.join(".");
+  for (const [key, pos] of positions) {
+    if (head === "") relative.set(key, pos);
+    else if (key === head) relative.set("", pos);
+    else if (key.startsWith(`${head}.`)) relative.set(key.slice(head.length + 1), pos);
+  }
+  return relative;
+}
+
+const TOP_KEYS = new Set(["ban", "unban", "severity", "resolve", "fix", "allow"]);
+const SEVERITY_KEYS = new Set(["normal", "build", "dev"]);
+const RESOLVE_KEYS = new Set(["targets", "features", "all-features", "no-default-features"]);
+const FIX_KEYS = new Set(["roots"]);
+const ALLOW_KEYS = new Set(["dependency", "crate", "crates", "member", "version", "reason"]);
+
+/**
+ * Reads configuration from TOML text. `prefix` is where the table sits (["workspace", "metadata", "tls-audit"] in
+ * Cargo.toml; [] in tls-audit.toml). Returns undefined when that table is absent. Unknown keys are errors.
+ */
+export function parseConfig(text: string, file: string, prefix: string[]): { config?: Config; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let program: AST.TOMLProgram;
+  try {
+    program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+  } catch (error) {
+    if (error instanceof ParseError) {
+      return { problems: [{ severity: "error", code: "config-invalid", message: `invalid TOML: ${error.message}`, file, position: { line: error.lineNumber, column: error.column + 1 } }] };
+    }
+    throw error;
+  }
+  let table: unknown = getStaticTOMLValue(program);
+  for (const part of prefix) table = isTable(table) ? table[part] : undefined;
+  if (table === undefined) return { problems };
+  const at = keyPositions(program, prefix);
+  const fail = (key: string, message: string) =>
+    problems.push({ severity: "error", code: "config-invalid", message, file, position: at.get(key) ?? at.get("") ?? { line: 1, column: 1 } });
+  if (!isTable(table)) {
+    fail("", "the tls-audit configuration must be a table");
+    return { problems };
+  }
+  const config: Config = { ban: [], unban: [], severity: {}, allow: [], file };
+  const strings = (value: unknown, key: string): string[] => {
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+    fail(key, `\`${key}\` must be an array of strings`);
+    return [];
+  };
+  const unknown = (tablePath: string, keys: Iterable<string>, known: Set<string>) => {
+    for (const key of keys) {
+      if (!known.has(key)) fail(tablePath ? `${tablePath}.${key}` : key, `unknown configuration key \`${tablePath ? `${tablePath}.` : ""}${key}\``);
+    }
+  };
+  unknown("", Object.keys(table), TOP_KEYS);
+  if (table.ban !== undefined) config.ban = strings(table.ban, "ban");
+  if (table.unban !== undefined) config.unban = strings(table.unban, "unban");
+  if (table.severity !== undefined) {
+    if (!isTable(table.severity)) fail("severity", "`severity` must be a table");
+    else {
+      unknown("severity", Object.keys(table.severity), SEVERITY_KEYS);
+      for (const scope of ["normal", "build", "dev"] as const) {
+        const value = table.severity[scope];
+        if (value === undefined) continue;
+        if (value === "error" || value === "warning" || value === "off") config.severity[scope] = value;
+        else fail(`severity.${scope}`, `\`severity.${scope}\` must be "error", "warning" or "off"`);
+      }
+    }
+  }
+  if (table.resolve !== undefined) {
+    if (!isTable(table.resolve)) fail("resolve", "`resolve` must be a table");
+    else {
+      const r = table.resolve;
+      unknown("resolve", Object.keys(r), RESOLVE_KEYS);
+      if (r.targets !== undefined) config.targets = strings(r.targets, "resolve.targets");
+      if (r.features !== undefined) config.features = strings(r.features, "resolve.features");
+      for (const [key, field] of [["all-features", "allFeatures"], ["no-default-features", "noDefaultFeatures"]] as const) {
+        if (r[key] === undefined) continue;
+        if (typeof r[key] === "boolean") config[field] = r[key] as boolean;
+        else fail(`resolve.${key}`, `\`resolve.${key}\` must be true or false`);
+      }
+    }
+  }
+  if (table.fix !== undefined) {
+    if (!isTable(table.fix)) fail("fix", "`fix` must be a table");
+    else {
+      unknown("fix", Object.keys(table.fix), FIX_KEYS);
+      const roots = table.fix.roots;
+      if (roots === "native" || roots === "webpki") config.roots = roots;
+      else if (roots !== undefined) fail("fix.roots", '`fix.roots` must be "native" or "webpki"');
+    }
+  }
+  if (table.allow !== undefined) {
+    if (!Array.isArray(table.allow)) fail("allow", "`allow` must be an array of tables ([[allow]])");
+    else {
+      table.allow.forEach((entry, index) => {
+        const key = `allow.${index}`;
+        if (!isTable(entry)) return fail(key, "each `[[allow]]` entry must be a table");
+        unknown(key, Object.keys(entry), ALLOW_KEYS);
+        if (typeof entry.dependency !== "string") return fail(key, "`[[allow]]` needs `dependency`: the direct dependency whose path is allowed");
+        if (typeof entry.reason !== "string" || entry.reason.trim() === "") return fail(key, "`[[allow]]` needs a `reason`");
+        const crates = entry.crates !== undefined ? strings(entry.crates, `${key}.crates`) : typeof entry.crate === "string" ? [entry.crate] : [];
+        config.allow.push({
+          dependency: entry.dependency,
+          crates,
+          member: typeof entry.member === "string" ? entry.member : undefined,
+          version: typeof entry.version === "string" ? entry.version : undefined,
+          reason: entry.reason,
+          file,
+          position: at.get(key) ?? { line: 1, column: 1 },
+        });
+      });
+    }
+  }
+  return { config, problems };
+}
+
+/** CLI flags win over the file; lists given on the command line replace the file's. */
+export function mergeConfig(file: Config, cli: Partial<Pick<Config, "targets" | "features" | "allFeatures" | "noDefaultFeatures" | "roots">>): Config {
+  return {
+    ...file,
+    targets: cli.targets?.length ? cli.targets : file.targets,
+    features: cli.features?.length ? cli.features : file.features,
+    allFeatures: cli.allFeatures ?? file.allFeatures,
+    noDefaultFeatures: cli.noDefaultFeatures ?? file.noDefaultFeatures,
+    roots: cli.roots ?? file.roots,
+  };
+}

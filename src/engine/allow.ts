@@ -1,0 +1,73 @@
+// Allow-lists: [[allow]] entries from the configuration and `# tls-audit: allow(...)` comments on manifest lines.
+import type { AllowEntry } from "../config/config.js";
+import type { Problem } from "../problems.js";
+import { satisfiesCargoReq } from "../util/cargo-semver.js";
+import type { Finding } from "./types.js";
+
+export interface Suppression {
+  finding: Finding;
+  reason: string;
+  /** "config" for an [[allow]] entry, "inline" for a manifest comment. */
+  by: "config" | "inline";
+}
+
+const INLINE = /#\s*tls-audit:\s*allow\(([^)]*)\)(?:\s*reason:\s*(.*))?$/;
+
+/** Reads an inline allow on a manifest line: `reqwest = "0.11" # tls-audit: allow(native-tls) reason: …`. */
+export function inlineAllow(line: string): { crates: string[]; reason?: string } | undefined {
+  const match = INLINE.exec(line);
+  if (!match) return undefined;
+  const crates = match[1]!.split(",").map((c) => c.trim()).filter(Boolean);
+  return { crates, reason: match[2]?.trim() || undefined };
+}
+
+const covers = (crates: string[], finding: Finding) => crates.length === 0 || crates.includes("*") || finding.path.some((step) => crates.includes(step.name));
+
+/**
+ * Splits findings into kept and suppressed. An allow entry that suppresses nothing, or an inline allow without
+ * a reason, becomes a warning, so allow-lists do not rot.
+ */
+export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], texts: ReadonlyMap<string, string>): { kept: Finding[]; suppressed: Suppression[]; problems: Problem[] } {
+  const kept: Finding[] = [];
+  const suppressed: Suppression[] = [];
+  const problems: Problem[] = [];
+  const used = new Set<AllowEntry>();
+  const lineOf = (file: string, line: number) => texts.get(file)?.split(/\r?\n/)[line - 1] ?? "";
+  for (const finding of findings) {
+    const entry = allows.find(
+      (a) =>
+        a.dependency === finding.dependency &&
+        (a.member === undefined || a.member === finding.member) &&
+        (a.version === undefined || satisfiesCargoReq(finding.dependencyVersion, a.version)) &&
+        covers(a.crates, finding),
+    );
+    if (entry) {
+      used.add(entry);
+      suppressed.push({ finding, reason: entry.reason, by: "config" });
+      continue;
+    }
+    const places = [{ file: finding.manifest, line: finding.line }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, line: finding.inheritedFrom.line }] : [])];
+    const inline = places.map((p) => ({ ...p, allow: inlineAllow(lineOf(p.file, p.line)) })).find((p) => p.allow && covers(p.allow.crates, finding));
+    if (inline?.allow) {
+      if (!inline.allow.reason) {
+        problems.push({ severity: "warning", code: "allow-without-reason", message: "inline `tls-audit: allow(...)` needs `reason: …`; the finding is reported anyway", file: inline.file, position: { line: inline.line, column: 1 } });
+        kept.push(finding);
+        continue;
+      }
+      suppressed.push({ finding, reason: inline.allow.reason, by: "inline" });
+      continue;
+    }
+    kept.push(finding);
+  }
+  for (const entry of allows) {
+    if (used.has(entry)) continue;
+    problems.push({
+      severity: "warning",
+      code: "allow-unused",
+      message: `this [[allow]] entry (dependency "${entry.dependency}"${entry.crates.length ? `, crates ${entry.crates.join(", ")}` : ""}) matches no finding any more; remove it`,
+      file: entry.file,
+      position: entry.position,
+    });
+  }
+  return { kept, suppressed, problems };
+}
