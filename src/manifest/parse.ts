@@ -52,8 +52,22 @@ function isTable(value: unknown): value is Table {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** Parses of unchanged manifests are reused: a --write re-audit reads the same files again. */
+const parsed = new Map<string, ParseManifestResult>();
+const PARSE_CACHE_LIMIT = 512;
+
 /** Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. */
 export function parseManifest(text: string, file: string): ParseManifestResult {
+  const key = `${file}\0${text}`;
+  const hit = parsed.get(key);
+  if (hit) return { manifest: hit.manifest, problems: [...hit.problems] };
+  const result = parseManifestUncached(text, file);
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, result);
+  return { manifest: result.manifest, problems: [...result.problems] };
+}
+
+function parseManifestUncached(text: string, file: string): ParseManifestResult {
   const marker = findConflictMarker(text);
   if (marker) {
     throw new InputError({

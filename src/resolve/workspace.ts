@@ -67,6 +67,36 @@ export function resolveWorkspace(
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
     analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg });
 
+  const lockReach = new Map<number, ReadonlySet<number>>();
+  /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation). */
+  const reachInLock = (id: number): ReadonlySet<number> => {
+    const cached = lockReach.get(id);
+    if (cached) return cached;
+    const seen = new Set<number>([id]);
+    const found = new Set<number>();
+    const stack = [id];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      if (bannedIds.has(at)) found.add(at);
+      for (const next of packages[at]!.dependencies) {
+        if (!seen.has(next) && !graph.memberIds.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    lockReach.set(id, found);
+    return found;
+  };
+  const lockBoundMet = (member: LocalPackage): boolean => {
+    const found = new Set((byMember.get(member) ?? []).map((r) => `${r.direct.to}\0${r.banned}`));
+    const root = graph.localIds.get(member)!;
+    for (const edge of graph.edges[root]!) {
+      if (graph.memberIds.has(edge.to)) continue;
+      for (const banned of reachInLock(edge.to)) if (!found.has(`${edge.to}\0${banned}`)) return false;
+    }
+    return true;
+  };
   const byMember = new Map<LocalPackage, ReachedBanned[]>();
   const builds = new Map<LocalPackage, MemberAnalysis>();
   const possible = new Set<ReachedBanned>();
@@ -82,6 +112,8 @@ export function resolveWorkspace(
   const complete = summaries.touched().every((s) => !s.incomplete);
   if (!complete) {
     for (const member of members) {
+      // The lock bounds what the sound pass can find: skip it when the likely pass already found all of that.
+      if (lockBoundMet(member)) continue;
       const likely = new Set(byMember.get(member)!.map((r) => `${r.direct.to}\0${r.banned}`));
       for (const found of analyse(member, options.request, soundSummaries).found) {
         if (likely.has(`${found.direct.to}\0${found.banned}`)) continue;
