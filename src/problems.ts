@@ -46,3 +46,9 @@ export function findConflictMarker(text: string): SourcePosition | undefined {
   const match = CONFLICT_MARKER.exec(text);
   return match ? positionAt(text, match.index) : undefined;
 }
+
+/** Throws a `conflict-markers` InputError when the text still has them; checked before any TOML parse. */
+export function rejectConflictMarkers(text: string, file: string, what: string, hint: string): void {
+  const marker = findConflictMarker(text);
+  if (marker) throw new InputError({ severity: "error", code: "conflict-markers", message: `${what} contains git conflict markers`, file, position: marker, hint });
+}

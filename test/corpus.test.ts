@@ -3,20 +3,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { JsonReport } from "../src/report/json.js";
-import { corpusDir } from "./helpers/memory-host.js";
+import { corpusDir, findLockfiles } from "./helpers/memory-host.js";
 import { runCli } from "./helpers/run-cli.js";
 
-function findLockfiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return findLockfiles(path);
-    return name === "Cargo.lock" ? [path] : [];
-  });
-}
 
 const BANNED = ["native-tls", "openssl", "openssl-sys"];
-const lockfiles = findLockfiles(corpusDir).sort();
+const lockfiles = findLockfiles(corpusDir);
 
 async function auditJson(dir: string, ...flags: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const run = await runCli(["--format", "json", ...flags, dir]);

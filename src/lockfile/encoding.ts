@@ -1,7 +1,7 @@
 // Cargo.lock wire format (v1–v4) → the normalised model. All format quirks stay in this file.
 // Mirrors rustsec's cargo-lock `encoding.rs` and cargo's `EncodableResolve`.
 import { parse as parseToml, TomlError } from "smol-toml";
-import { findConflictMarker, InputError, type Problem } from "../problems.js";
+import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
 import type { LockedPackage, Lockfile } from "./model.js";
 
 export interface DecodeResult {
@@ -58,17 +58,7 @@ function packageLine(text: string, name: string, version?: string): number | und
  * (TOML errors, conflict markers, unknown version, packages without name or version).
  */
 export function decodeLockfile(text: string, file: string): DecodeResult {
-  const marker = findConflictMarker(text);
-  if (marker) {
-    throw new InputError({
-      severity: "error",
-      code: "conflict-markers",
-      message: "Cargo.lock contains git conflict markers",
-      file,
-      position: marker,
-      hint: "resolve the conflict in Cargo.toml if any, then regenerate the lock with `cargo update -w`",
-    });
-  }
+  rejectConflictMarkers(text, file, "Cargo.lock", "resolve the conflict in Cargo.toml if any, then regenerate the lock with `cargo update -w`");
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;

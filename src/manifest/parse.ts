@@ -1,6 +1,6 @@
 // Cargo.toml text → typed Manifest with spans, via toml-eslint-parser (which keeps source positions).
 import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
-import { findConflictMarker, InputError, type Problem } from "../problems.js";
+import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
 export interface ParseManifestResult {
@@ -68,17 +68,7 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
 }
 
 function parseManifestUncached(text: string, file: string): ParseManifestResult {
-  const marker = findConflictMarker(text);
-  if (marker) {
-    throw new InputError({
-      severity: "error",
-      code: "conflict-markers",
-      message: "Cargo.toml contains git conflict markers",
-      file,
-      position: marker,
-      hint: "resolve the conflict, then refresh the lock with `cargo update -w`",
-    });
-  }
+  rejectConflictMarkers(text, file, "Cargo.toml", "resolve the conflict, then refresh the lock with `cargo update -w`");
   let program: AST.TOMLProgram;
   try {
     // A BOM is legal at the start of the file; a space keeps every offset and line the same.

@@ -9,16 +9,8 @@ import { overlayHost, runFixes, verifyRewrite } from "../../src/fix/run.js";
 import { nodeHost, type Host } from "../../src/host/index.js";
 import { knowledgeProvider } from "../../src/registry/knowledge.js";
 import { parseManifest } from "../../src/manifest/parse.js";
-import { corpusDir } from "../helpers/memory-host.js";
+import { corpusDir, findLockfiles } from "../helpers/memory-host.js";
 
-function lockfiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return lockfiles(path);
-    return name === "Cargo.lock" ? [path] : [];
-  });
-}
 
 const knowledge = knowledgeProvider();
 const auditWith = (ws: string) => (host: Host) =>
@@ -28,7 +20,7 @@ const auditWith = (ws: string) => (host: Host) =>
     resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => knowledge },
   });
 
-const workspaces = lockfiles(corpusDir).map(dirname).sort();
+const workspaces = findLockfiles(corpusDir).map(dirname);
 
 describe.skipIf(workspaces.length === 0)("fixes on the real corpus", () => {
   it.each(workspaces.map((w) => [relative(corpusDir, w), w]))("%s: rewrites re-parse, touch only the planned entries, and are idempotent", (_, ws) => {

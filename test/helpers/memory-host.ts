@@ -1,4 +1,5 @@
 // An in-memory Host, so workspace loading and auditing are tested without touching the disk.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HostReadError, type Host } from "../../src/host/index.js";
 
@@ -49,4 +50,16 @@ export function lockText(packages: { name: string; version: string; source?: str
 }
 
 export const CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index";
+
+/** Every Cargo.lock under a directory (the corpus), sorted; empty when the directory is absent. */
+export function findLockfiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return findLockfiles(path);
+      return name === "Cargo.lock" ? [path] : [];
+    })
+    .sort();
+}
 export const corpusDir = join(import.meta.dirname, "../../../shared/corpus");
