@@ -1,12 +1,11 @@
 // Plans the smallest Cargo.toml change that moves a finding's dependency from native TLS to rustls.
 // Pure: findings, declarations, crate metadata and knowledge in; DependencyChanges or a reason out.
-import semver from "semver";
 import { CRATE_KNOWLEDGE, type CrateKnowledgeEntry } from "../../rules/data/crate-knowledge.js";
+import { knowledgeEntry } from "../registry/knowledge.js";
 import { tlsCrate } from "../../rules/data/tls-crates.js";
 import type { Finding } from "../engine/types.js";
 import type { CrateMetadata, MetadataLookup } from "../registry/model.js";
 import { parseFeatureValue } from "../resolve/feature-value.js";
-import { toSemverRange } from "../util/cargo-semver.js";
 import type { DependencyChange } from "./model.js";
 
 export interface FixPreferences {
@@ -30,18 +29,6 @@ interface Recipe {
 }
 
 const name = (text: string) => text.split(" (")[0]!.trim();
-
-function knowledgeEntry(crate: string, version: string): CrateKnowledgeEntry | undefined {
-  const parsed = semver.valid(version, true);
-  if (!parsed) return undefined;
-  return (CRATE_KNOWLEDGE[crate] ?? []).find((e) => {
-    try {
-      return semver.satisfies(parsed, toSemverRange(e.range), { includePrerelease: true });
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** Features of a real manifest whose closure enables a native TLS dependency, directly or through a known crate's native feature. */
 function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, feature: string) => boolean): Set<string> {

@@ -18,7 +18,8 @@ function firstHop(chain: string): string[] {
     .filter((token) => /^[\w:?/.-]+$/.test(token) && !token.startsWith("dep:"));
 }
 
-function entryFor(name: string, version: string): CrateKnowledgeEntry | undefined {
+/** The knowledge entry whose semver range holds this crate version (aws-sdk-* crates share one entry). */
+export function knowledgeEntry(name: string, version: string): CrateKnowledgeEntry | undefined {
   const entries = CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
   const parsed = semver.valid(version, true);
   if (!entries || !parsed) return undefined;
@@ -60,7 +61,7 @@ export function knowledgeProvider(): MetadataProvider {
   return {
     name: "knowledge",
     lookup(name, version): CrateMetadata | undefined {
-      const entry = entryFor(name, version);
+      const entry = knowledgeEntry(name, version);
       if (!entry) return undefined;
       const natives = entry.native_features.map(featureName);
       const unconditional = natives.includes("(unconditional)") || natives.includes("(crate itself)");
