@@ -6,7 +6,7 @@ import type { Problem } from "./problems.js";
 import { auditWorkspace, type ResolutionOptions, type WorkspaceAudit } from "./engine/run.js";
 import type { MetadataLookup } from "./registry/model.js";
 import type { Rule } from "./engine/types.js";
-import { isWorkspace, loadWorkspace } from "./workspace/load.js";
+import { isWorkspace, loadWorkspace, workspaceRootOf } from "./workspace/load.js";
 import type { Workspace } from "./workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity } from "./config/config.js";
 
@@ -33,6 +33,24 @@ export interface AuditRequest {
   };
   /** Per-workspace settings (configuration files merged with flags); defaults when absent. */
   configure?: (workspace: Workspace) => WorkspaceSettings;
+  /** Collects time per stage, for --timings. */
+  timings?: Timings;
+}
+
+/** Stage timings: where the time goes, before anyone optimises. */
+export class Timings {
+  readonly stages = new Map<string, number>();
+  time<T>(stage: string, run: () => T): T {
+    const start = performance.now();
+    try {
+      return run();
+    } finally {
+      this.add(stage, performance.now() - start);
+    }
+  }
+  add(stage: string, ms: number): void {
+    this.stages.set(stage, (this.stages.get(stage) ?? 0) + ms);
+  }
 }
 
 export interface AuditResult {
@@ -47,7 +65,10 @@ export function audit(request: AuditRequest): AuditResult {
   const seenRoots = new Set<string>();
   const seenProblems = new Set<string>();
   for (const path of request.paths.length > 0 ? request.paths : ["."]) {
-    const loaded = loadWorkspace(request.host, path);
+    // Many paths of one workspace (a pre-commit hook's file list) load it once.
+    const root = workspaceRootOf(request.host, path);
+    if (root !== undefined && seenRoots.has(root)) continue;
+    const loaded = request.timings ? request.timings.time("load workspace", () => loadWorkspace(request.host, path)) : loadWorkspace(request.host, path);
     if (!isWorkspace(loaded)) {
       for (const problem of loaded.problems) {
         const key = `${problem.code}\0${problem.file}\0${problem.message}`;
@@ -63,6 +84,7 @@ export function audit(request: AuditRequest): AuditResult {
     const resolution = "resolution" in settings ? settings.resolution : request.resolution;
     workspaces.push(
       auditWorkspace(loaded, {
+        timings: request.timings,
         rules: request.rules ?? RULES,
         bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
         severity: settings.severity,

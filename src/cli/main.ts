@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
-import { audit, allProblems, type AuditResult, type WorkspaceSettings } from "../audit.js";
+import { audit, allProblems, Timings, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";
@@ -84,6 +84,7 @@ interface CliOptions {
   diff?: boolean;
   roots: "native" | "webpki";
   printConfig?: boolean;
+  timings?: boolean;
 }
 
 /** The effective configuration as people write it (relative paths, no internals). */
@@ -154,6 +155,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--diff", "print the --write changes as unified diffs, without writing")
       .addOption(new Option("--roots <roots>", "trust roots for the rustls features --write picks").choices(["native", "webpki"]).default("native"))
       .option("--print-config", "print the effective configuration of each workspace and exit")
+      .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
@@ -178,7 +180,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")}; known targets: ${KNOWN_TRIPLES.join(", ")}\n`);
       return EXIT_TOOL_ERROR;
     }
-    const host = nodeHost;
+    const timings = options.timings || io.env.TLS_AUDIT_TIMINGS === "1" ? new Timings() : undefined;
+    const started = performance.now();
+    const host: Host = timings ? { ...nodeHost, readText: (path) => timings.time("read files", () => nodeHost.readText(path)) } : nodeHost;
     const metadata = metadataFor(host);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
     const hostTarget = targetCfg(hostTriple()) ?? allTargetCfgs()[0]!;
@@ -214,7 +218,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       };
     };
     const absolutePaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
-    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, configure });
+    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, configure, timings });
     const resolution = !options.lockfileOnly;
     let result = runAudit(host);
     if (options.printConfig) {
@@ -225,7 +229,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // Fixes are planned (and verified by a re-audit) whenever features were resolved; --lockfile-only cannot verify.
     const outcome =
       resolution && result.workspaces.some((w) => w.findings.length > 0)
-        ? runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots } })
+        ? (timings ?? new Timings()).time("plan and verify fixes", () =>
+            runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots } }),
+          )
         : undefined;
     if (options.diff || options.write) {
       const fixPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
@@ -247,11 +253,19 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
     const errPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
     for (const problem of allProblems(result)) io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
-    if (options.format === "json") {
-      io.stdout.write(`${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`);
-    } else {
-      const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
-      io.stdout.write(formatStylish({ result, sources, cwd: io.cwd, palette, explain: options.explain ?? false }));
+    const report = () => {
+      if (options.format === "json") {
+        io.stdout.write(`${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`);
+      } else {
+        const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
+        io.stdout.write(formatStylish({ result, sources, cwd: io.cwd, palette, explain: options.explain ?? false }));
+      }
+    };
+    if (timings) timings.time("report", report);
+    else report();
+    if (timings) {
+      const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
+      io.stderr.write(`timings (stages overlap: "read files" is inside "load workspace", a --write re-audit counts again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
     }
     return exitCodeOf(result);
   } catch (error) {

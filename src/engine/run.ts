@@ -26,6 +26,7 @@ export interface ResolutionOptions {
 
 export interface AuditOptions {
   rules: readonly Rule[];
+  timings?: { time<T>(stage: string, run: () => T): T };
   bannedCrates: readonly string[];
   /** Per-scope severity from the configuration; "off" drops the finding. */
   severity?: Partial<Record<Scope, ConfiguredSeverity>>;
@@ -120,7 +121,9 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   let reach = manifestReach(banned);
   let resolved: WorkspaceResolution | undefined;
   if (graph && options.resolution) {
-    resolved = resolveWorkspace(workspace, graph, banned, options.resolution, problems);
+    const settings = options.resolution;
+    const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
+    resolved = options.timings ? options.timings.time("resolve", run) : run();
     problems.push(...(options.resolution.metadata?.problems ?? []));
     resolution = resolved.complete ? "exact" : "partial";
     reach = resolved.reach;
@@ -131,6 +134,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
 
   const findings = new Map<string, Finding>();
   const dependencies = directDependencies(workspace, graph);
+  const runRules = () => {
   for (const rule of options.rules) {
     const context: RuleContext = {
       workspace,
@@ -156,6 +160,9 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
       }
     }
   }
+  };
+  if (options.timings) options.timings.time("rules", runRules);
+  else runRules();
   const configured = [...findings.values()].flatMap((finding) => {
     const level = options.severity?.[finding.scope];
     if (level === "off") return [];

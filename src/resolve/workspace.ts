@@ -102,7 +102,25 @@ export function resolveWorkspace(
   const possible = new Set<ReachedBanned>();
   const defaultKeys = new Map<LocalPackage, Set<string>>();
   const keyOf = (r: ReachedBanned) => `${r.direct.to}\0${r.banned}\0${r.scope}`;
-  const members = workspace.members.filter((m) => graph.localIds.has(m));
+  // A member whose locked closure holds neither a banned crate nor rustls can produce no finding: skip resolving it.
+  const relevant = (member: LocalPackage): boolean => {
+    const root = graph.localIds.get(member)!;
+    const seen = new Set([root]);
+    const stack = [root];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      const name = packages[at]!.name;
+      if (bannedIds.has(at) || name === "rustls") return true;
+      for (const edge of graph.edges[at]!) {
+        if (!seen.has(edge.to)) {
+          seen.add(edge.to);
+          stack.push(edge.to);
+        }
+      }
+    }
+    return false;
+  };
+  const members = workspace.members.filter((m) => graph.localIds.has(m) && relevant(m));
   for (const member of members) {
     const analysis = analyse(member, options.request, summaries);
     builds.set(member, analysis);

@@ -178,6 +178,14 @@ function toLocalPackage(manifest: Manifest, root: Manifest, rootDir: string, isM
   };
 }
 
+/** The root directory of the workspace containing `input`, without loading its members; undefined when none. */
+export function workspaceRootOf(host: Host, input: string): string | undefined {
+  const start = locateManifest(host, input);
+  if (!start) return undefined;
+  const manifest = readManifest(host, start, []);
+  return manifest ? dirname(findWorkspaceRoot(host, start, manifest, [])) : undefined;
+}
+
 /** Loads the workspace that contains `input`. Never throws on bad input: failures become problems. */
 export function loadWorkspace(host: Host, input: string): Workspace | { problems: Problem[] } {
   const problems: Problem[] = [];
