@@ -17,7 +17,8 @@ import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
 import { registrySrcProvider } from "../registry/registry-src.js";
 import { vendorProvider } from "../registry/vendor.js";
-import type { TargetCfg } from "../resolve/cfg.js";
+import { readRustcCfg, type TargetCfg } from "../resolve/cfg.js";
+import { rustcPrintCfg } from "../host/rustc.js";
 import { toJsonReport } from "../report/json.js";
 import { formatProblem, formatStylish, plainPalette, type Palette } from "../report/stylish.js";
 
@@ -114,12 +115,23 @@ function hostTriple(): string {
   return KNOWN_TRIPLES.includes(triple) ? triple : "x86_64-unknown-linux-gnu";
 }
 
-/** `--target` values → target cfg sets; null for every target. Unknown triples are an error. */
+/**
+ * `--target` values → target cfg sets; null for every target. A triple missing from the bundled table is asked
+ * of `rustc --print cfg` (the user named it explicitly); one rustc does not know either is reported as unknown.
+ */
 function resolveTargets(values: string[]): { targets: TargetCfg[] | null; unknown: string[] } {
   const list = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
   if (list.length === 0 || list.includes("all")) return { targets: null, unknown: [] };
-  const unknown = list.filter((t) => !targetCfg(t));
-  return { targets: list.map((t) => targetCfg(t)).filter((t): t is TargetCfg => t !== undefined), unknown };
+  const targets: TargetCfg[] = [];
+  const unknown: string[] = [];
+  for (const triple of list) {
+    const known = targetCfg(triple);
+    const lines = known ? undefined : rustcPrintCfg(triple);
+    if (known) targets.push(known);
+    else if (lines) targets.push(readRustcCfg(triple, lines));
+    else unknown.push(triple);
+  }
+  return { targets, unknown };
 }
 
 /** Crate metadata, in the order the resolver trusts it: vendored sources, unpacked crates, cargo's index cache, bundled knowledge. */
@@ -177,7 +189,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const { paths, options } = parsed;
     const { targets, unknown } = resolveTargets(options.target ?? []);
     if (unknown.length > 0) {
-      io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")}; known targets: ${KNOWN_TRIPLES.join(", ")}\n`);
+      io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")} (not in the bundled table, and \`rustc --print cfg\` did not know it); bundled: ${KNOWN_TRIPLES.join(", ")}\n`);
       return EXIT_TOOL_ERROR;
     }
     const timings = options.timings || io.env.TLS_AUDIT_TIMINGS === "1" ? new Timings() : undefined;

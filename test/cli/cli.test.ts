@@ -52,6 +52,12 @@ describe("tls-audit on the demo workspace", () => {
     expect(linux.report.findings.map((f) => f.platforms)).toEqual([["x86_64-unknown-linux-gnu"], ["x86_64-unknown-linux-gnu"]]);
   });
 
+  it.skipIf(spawnSync("rustc", ["--version"]).status !== 0)("asks rustc for the cfg of a triple the bundled table lacks", async () => {
+    const { code, report } = await json("--target", "riscv32imac-unknown-none-elf", demo);
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => [f.dependency, f.reaches.includes("openssl-sys")])).toEqual([["reqwest", true], ["ureq", true]]);
+  });
+
   it("accepts the argument cargo passes to a subcommand", async () => {
     const direct = await runCli(["--format", "json", demo], { cwd: repo });
     const viaCargo = await runCli(["tls-audit", "--format", "json", demo], { cwd: repo });

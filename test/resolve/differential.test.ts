@@ -1,7 +1,9 @@
 // Differential suite: our resolver against `cargo tree` output recorded on Debian-registry workspaces.
 // The cases, their locks, cargo's answers and the registry manifests are committed (fixtures/differential);
 // scripts/differential regenerates them with real cargo.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { targetCfg } from "../../rules/data/targets.js";
@@ -79,6 +81,23 @@ describe.skipIf(cases.length === 0)("differential: resolver vs cargo tree", () =
         );
         expect(ours.sort()).toEqual(expected.findings[mode].map(key).sort());
       });
+    }
+  });
+});
+
+// Live: regenerate a sample of cases with real cargo and compare with what is committed (skipped without cargo).
+const hasCargo = spawnSync("cargo", ["--version"]).status === 0 && spawnSync("python3", ["--version"]).status === 0;
+describe.skipIf(!hasCargo || cases.length === 0 || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("differential, live: cargo still agrees with the committed answers", () => {
+  it("bookworm reqwest cases regenerate to the same expected.json", { timeout: 600_000 }, () => {
+    const out = mkdtempSync(join(tmpdir(), "tls-audit-diff-live-"));
+    const run = spawnSync("python3", [join(import.meta.dirname, "../../scripts/differential/generate.py"), "--out", out, "--only", "reqwest-0", "bookworm"], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const regenerated = readdirSync(join(out, "bookworm", "cases"));
+    expect(regenerated.length).toBeGreaterThanOrEqual(8);
+    for (const name of regenerated) {
+      const fresh = JSON.parse(readFileSync(join(out, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
+      const committed = JSON.parse(readFileSync(join(root, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
+      expect(fresh.findings, name).toEqual(committed.findings);
     }
   });
 });

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Differential test data: small Cargo workspaces resolved by real cargo against Debian-packaged crates.
+
+  python3 scripts/differential/generate.py [--registry-root DIR] [--out fixtures/differential] [suite ...]
+
+For every case this writes the workspace (manifests, a tiny src/lib.rs, the Cargo.lock cargo generated),
+expected.json with cargo's answer, and, once per suite, registry/<name>-<version>/Cargo.toml for every crate
+the locks use, so the tests run with neither cargo nor network. The registries themselves are built with
+../shared/tools/debian-crates (see --registry-root); nothing from them but those manifests is committed.
+
+cargo's answer: for each member M, feature mode (default, --all-features) and edge set (normal;
+normal,build; normal,build,dev), `cargo tree -p M -e <edges> --target x86_64-unknown-linux-gnu --no-dedupe
+--prefix depth`. A direct dependency D of M reaches banned crate B when B appears in D's subtree. The scope
+of (M, D, B) is the narrowest edge set in which that holds. Direct dependencies that are workspace members
+are skipped: their own findings are computed at their own manifests (as tls-audit reports them).
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile
+from pathlib import Path
+
+BANNED = ["native-tls", "openssl", "openssl-sys"]
+TARGET = "x86_64-unknown-linux-gnu"
+EDGES = [("normal", "normal"), ("build", "normal,build"), ("dev", "normal,build,dev")]
+
+# Per suite: the TLS-capable crates, their version requirement, native feature N and rustls feature R
+# (None when the crate has no rustls option), read from the Debian manifests of that suite.
+CRATES = {
+    "bookworm": [
+        {"name": "reqwest", "req": "0.11", "native": "native-tls", "rustls": "rustls-tls"},
+        {"name": "ureq", "req": "2.6", "native": "native-tls", "rustls": "tls"},
+        {"name": "curl", "req": "0.4", "native": "ssl", "rustls": None},
+        {"name": "git2", "req": "0.16", "native": "https", "rustls": None},
+        {"name": "oauth2", "req": "4.3", "native": "native-tls", "rustls": "rustls-tls"},
+    ],
+    "trixie": [
+        {"name": "reqwest", "req": "0.12", "native": "native-tls", "rustls": "rustls-tls"},
+        {"name": "tokio-tungstenite", "req": "0.24", "native": "native-tls", "rustls": "rustls-tls-native-roots"},
+        {"name": "ureq", "req": "3", "native": "native-tls", "rustls": "rustls"},
+        {"name": "octocrab", "req": "0.43", "native": "opentls", "rustls": "rustls"},
+    ],
+    "sid": [
+        {"name": "reqwest", "req": "0.13", "native": "native-tls", "rustls": "rustls"},
+        {"name": "ureq", "req": "3", "native": "native-tls", "rustls": "rustls"},
+        {"name": "redis", "req": "*", "native": "tokio-native-tls-comp", "rustls": "tokio-rustls-comp"},
+        {"name": "attohttpc", "req": "*", "native": "tls-native", "rustls": "tls-rustls"},
+    ],
+}
+
+
+def dep(c, default=True, features=(), extra=""):
+    parts = [f'version = "{c["req"]}"']
+    if not default:
+        parts.append("default-features = false")
+    if features:
+        parts.append("features = [" + ", ".join(f'"{f}"' for f in features) + "]")
+    if extra:
+        parts.append(extra)
+    return "{ " + ", ".join(parts) + " }"
+
+
+def quiet(c):
+    """A declaration that selects no TLS at all, or rustls."""
+    return dep(c, default=False, features=[c["rustls"]] if c["rustls"] else [])
+
+
+def shapes(c, suite):
+    """Yields (shape description, root manifest, {member: manifest}) for one crate."""
+    n, name = c["native"], c["name"]
+    pkg = lambda m, body, edition="2021", extra="": f'[package]\nname = "{m}"\nversion = "0.1.0"\nedition = "{edition}"\n{extra}\n{body}'
+    ws = lambda resolver, more="": f'[workspace]\nmembers = ["a", "b"]\nresolver = "{resolver}"\n{more}'
+    plain_b = pkg("b", "[dependencies]\n")
+    yield "default features", ws("2"), {"a": pkg("a", f"[dependencies]\n{name} = {dep(c)}\n"), "b": plain_b}
+    yield "no default features, rustls chosen", ws("2"), {"a": pkg("a", f"[dependencies]\n{name} = {quiet(c)}\n"), "b": plain_b}
+    yield "explicit native feature", ws("2"), {"a": pkg("a", f"[dependencies]\n{name} = {dep(c, default=False, features=[n])}\n"), "b": plain_b}
+    for resolver in ["1", "2"]:
+        yield f"resolver {resolver}: quiet normal dep, default-features dev-dependency", ws(resolver), {
+            "a": pkg("a", f"[dependencies]\n{name} = {quiet(c)}\n\n[dev-dependencies]\n{name} = {dep(c)}\n"), "b": plain_b}
+        yield f"resolver {resolver}: quiet normal dep, native build-dependency", ws(resolver), {
+            "a": pkg("a", f"[dependencies]\n{name} = {quiet(c)}\n\n[build-dependencies]\n{name} = {dep(c, features=[n])}\n"), "b": plain_b}
+        yield f"resolver {resolver}: quiet normal dep, native windows-only dep", ws(resolver), {
+            "a": pkg("a", f"[dependencies]\n{name} = {quiet(c)}\n\n[target.'cfg(windows)'.dependencies]\n{name} = {dep(c, features=[n])}\n"), "b": plain_b}
+        yield f"resolver {resolver}: native unix-only dep", ws(resolver), {
+            "a": pkg("a", f"[target.'cfg(unix)'.dependencies]\n{name} = {dep(c, features=[n])}\n"), "b": plain_b}
+        yield f"resolver {resolver}: member b enables a native feature on a's quiet dep through a path dep", ws(resolver), {
+            "a": pkg("a", f'[dependencies]\n{name} = {quiet(c)}\nb = {{ path = "../b", features = ["native"] }}\n'),
+            "b": pkg("b", f'[dependencies]\n{name} = {quiet(c)}\n\n[features]\nnative = ["{name}/{n}"]\n')}
+    yield "member feature forwards the native feature (only with --all-features)", ws("2"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {quiet(c)}\n\n[features]\nnative = ["{name}/{n}"]\n'), "b": plain_b}
+    yield "optional dependency enabled by the member's defaults", ws("2"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {dep(c, features=[n], extra="optional = true")}\n\n[features]\ndefault = ["tls"]\ntls = ["dep:{name}"]\n'), "b": plain_b}
+    yield "optional dependency as an implicit feature, off by default", ws("2"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {dep(c, features=[n], extra="optional = true")}\n\n[features]\ndefault = []\n'), "b": plain_b}
+    yield "weak feature without the dependency", ws("2"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {dep(c, default=False, extra="optional = true")}\n\n[features]\ndefault = ["tls"]\ntls = ["{name}?/{n}"]\nhttp = ["dep:{name}"]\n'), "b": plain_b}
+    yield "weak feature with the dependency enabled", ws("2"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {dep(c, default=False, extra="optional = true")}\n\n[features]\ndefault = ["tls", "http"]\ntls = ["{name}?/{n}"]\nhttp = ["dep:{name}"]\n'), "b": plain_b}
+    renamed = dep(c, features=[n], extra='package = "%s"' % name)
+    yield "renamed dependency", ws("2"), {"a": pkg("a", f"[dependencies]\nhttp = {renamed}\n"), "b": plain_b}
+    yield "workspace inheritance with an added native feature", ws("2", f"\n[workspace.dependencies]\n{name} = {quiet(c)}\n"), {
+        "a": pkg("a", f'[dependencies]\n{name} = {{ workspace = true, features = ["{n}"] }}\n'), "b": pkg("b", f"[dependencies]\n{name}.workspace = true\n")}
+    yield "workspace inheritance of default features", ws("2", f"\n[workspace.dependencies]\n{name} = \"{c['req']}\"\n"), {
+        "a": pkg("a", f"[dependencies]\n{name} = {{ workspace = true }}\n"), "b": plain_b}
+    yield "edition 2024 (resolver 3): quiet normal dep, default dev-dependency", f'[workspace]\nmembers = ["a", "b"]\nresolver = "3"\n', {
+        "a": pkg("a", f"[dependencies]\n{name} = {quiet(c)}\n\n[dev-dependencies]\n{name} = {dep(c)}\n", edition="2024"), "b": pkg("b", "[dependencies]\n", edition="2024")}
+    yield "root package that is also the workspace, resolver from edition 2021", None, {
+        ".": pkg("root", f'[dependencies]\n{name} = {dep(c, features=[n])}\nb = {{ path = "b" }}\n', extra="") + '\n[workspace]\nmembers = ["b"]\n',
+        "b": pkg("b", f"[dependencies]\n{name} = {dep(c)}\n")}
+
+
+def run(cmd, cwd, check=True):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{p.stderr[-2000:]}")
+    return p
+
+
+TREE_LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*?)\))?")
+
+
+def findings_for(ws, member, member_names, all_features):
+    """(member, dependency, version, banned, scope) tuples from cargo tree's full, undeduplicated tree."""
+    found = {}
+    for scope, edges in EDGES:
+        cmd = ["cargo", "tree", "--offline", "-p", member, "-e", edges, "--target", TARGET, "--no-dedupe", "--prefix", "depth", "--charset", "ascii"]
+        if all_features:
+            cmd.append("--all-features")
+        out = run(cmd, ws).stdout.splitlines()
+        direct = None
+        for line in out:
+            m = TREE_LINE.match(line)
+            if not m:
+                continue
+            depth, name, version = int(m.group(1)), m.group(2), m.group(3)
+            if depth == 0:
+                continue
+            if depth == 1:
+                direct = None if name in member_names else (name, version)
+            if direct and name in BANNED:
+                key = (member, direct[0], direct[1], name)
+                found.setdefault(key, scope)
+    return [{"member": k[0], "dependency": k[1], "dependencyVersion": k[2], "banned": k[3], "scope": v} for k, v in sorted(found.items())]
+
+
+def write_case(path, root_manifest, members):
+    path.mkdir(parents=True)
+    if root_manifest is not None:
+        (path / "Cargo.toml").write_text(root_manifest)
+    for m, manifest in members.items():
+        d = path / m
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "Cargo.toml").write_text(manifest)
+        (d / "src").mkdir(exist_ok=True)
+        (d / "src" / "lib.rs").write_text("")
+
+
+def registry_index(registry):
+    """(name, version) -> directory: Debian names directories without build metadata (curl-sys-0.4.58)."""
+    index = {}
+    for d in registry.iterdir():
+        manifest = d / "Cargo.toml"
+        if not manifest.is_file():
+            continue
+        text = manifest.read_text(errors="replace")
+        name = re.search(r'^name = "([^"]+)"', text, re.M)
+        version = re.search(r'^version = "([^"]+)"', text, re.M)
+        if name and version:
+            index[(name.group(1), version.group(1))] = d
+    return index
+
+
+def collect_registry(out, registry):
+    """Copies the registry manifest of every crate any case's lock uses into out/registry."""
+    index = registry_index(registry)
+    used = set()
+    for lock in (out / "cases").glob("*/Cargo.lock"):
+        for m in re.finditer(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry', lock.read_text()):
+            used.add((m.group(1), m.group(2)))
+    shutil.rmtree(out / "registry", ignore_errors=True)
+    for name, version in sorted(used):
+        dst = out / "registry" / f"{name}-{version}"
+        dst.mkdir(parents=True, exist_ok=True)
+        shutil.copy(index[(name, version)] / "Cargo.toml", dst / "Cargo.toml")
+    return used
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--registry-root", default=os.environ.get("DIFF_REGISTRY_ROOT", "/tmp/tls-audit-diff-registry"))
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "fixtures" / "differential"))
+    ap.add_argument("--collect-only", action="store_true", help="only refresh registry/ from the committed cases")
+    ap.add_argument("--only", default="", help="only cases whose name starts with this prefix (the live test uses it)")
+    ap.add_argument("--debian-crates", default=str(Path(__file__).resolve().parents[3] / "shared" / "tools" / "debian-crates"))
+    ap.add_argument("suites", nargs="*", default=list(CRATES))
+    args = ap.parse_args()
+    cargo_version = run(["cargo", "--version"], ".").stdout.strip()
+    for suite in args.suites:
+        registry = Path(args.registry_root) / suite
+        out = Path(args.out) / suite
+        if not registry.is_dir() or not any(registry.iterdir()):
+            crates = [c["name"] for c in CRATES[suite]] + ["tokio", "serde"]
+            run([args.debian_crates, suite, str(registry), *crates], ".")
+        if args.collect_only:
+            print(f"{suite}: {len(collect_registry(out, registry))} registry manifests")
+            continue
+        if not args.only:
+            shutil.rmtree(out, ignore_errors=True)
+        (out / "cases").mkdir(parents=True, exist_ok=True)
+        count, skipped = 0, []
+        for c in CRATES[suite]:
+            for index, (shape, root_manifest, members) in enumerate(shapes(c, suite)):
+                case_name = f"{c['name']}-{index:02d}"
+                if not case_name.startswith(args.only):
+                    continue
+                with tempfile.TemporaryDirectory() as tmp:
+                    ws = Path(tmp) / case_name
+                    write_case(ws, root_manifest, members)
+                    (ws / ".cargo").mkdir()
+                    (ws / ".cargo" / "config.toml").write_text(f'[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "{registry}"\n[net]\noffline = true\n')
+                    p = run(["cargo", "generate-lockfile", "--offline"], ws, check=False)
+                    if p.returncode != 0:
+                        skipped.append(f"{case_name} ({shape}): {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else 'failed'}")
+                        continue
+                    meta = json.loads(run(["cargo", "metadata", "--offline", "--format-version", "1", "--no-deps"], ws).stdout)
+                    member_names = {pkg["name"] for pkg in meta["packages"]}
+                    try:
+                        expected = {mode: [f for m in sorted(member_names) for f in findings_for(ws, m, member_names, mode == "all-features")] for mode in ["default", "all-features"]}
+                    except RuntimeError as error:
+                        skipped.append(f"{case_name} ({shape}): {str(error).splitlines()[-1]}")
+                        continue
+                    shutil.rmtree(ws / ".cargo")
+                    shutil.copytree(ws, out / "cases" / case_name, ignore=shutil.ignore_patterns("target"))
+                    doc = {"suite": suite, "target": TARGET, "cargo": cargo_version, "shape": f"{c['name']} {c['req']}: {shape}", "members": sorted(member_names), "findings": expected}
+                    (out / "cases" / case_name / "expected.json").write_text(json.dumps(doc, indent=1) + "\n")
+                    count += 1
+        if not args.only:
+            collect_registry(out, registry)
+        (out / "SKIPPED.txt").write_text("".join(f"{s}\n" for s in skipped))
+        manifests = len(list((out / "registry").iterdir())) if (out / "registry").is_dir() else 0
+        print(f"{suite}: {count} cases, {manifests} registry manifests, {len(skipped)} skipped")
+
+
+if __name__ == "__main__":
+    main()
