@@ -29,6 +29,8 @@ export interface PathStep {
   features?: string[];
   /** The first of `features`: the feature requested from outside ("default", or a named feature). */
   via?: string;
+  /** When a dependent's own feature switched `via` on (`native = ["reqwest/native-tls"]`): which crate and feature. */
+  enabledBy?: { name: string; feature: string; local: boolean };
   /** Which metadata source described this crate (resolved mode only). */
   provider?: string;
 }

@@ -7,6 +7,7 @@ import type { Finding } from "../engine/types.js";
 import type { CrateMetadata, MetadataLookup } from "../registry/model.js";
 import { parseFeatureValue } from "../resolve/feature-value.js";
 import type { DependencyChange } from "./model.js";
+import type { EffectiveDependency } from "../workspace/model.js";
 
 export interface FixPreferences {
   /** `native`: keep the OS trust store (rustls-tls-native-roots, platform verifier); `webpki`: bundled Mozilla roots. */
@@ -117,6 +118,11 @@ function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefine
     return `${finding.dependency} is a native TLS crate itself; no feature switches it to rustls${advice.length ? `: ${advice.join("; ")}` : ""}`;
   }
   if (fix.no_rustls_option) return `${finding.dependency} ${finding.dependencyVersion} has no rustls option${advice.length ? `: ${advice.join("; ")}` : ""}`;
+  // A local package's own [features] entry switches it on: that is where the change belongs.
+  const byLocalFeature = finding.path.find((s) => s.enabledBy?.local);
+  if (byLocalFeature?.enabledBy) {
+    return `${byLocalFeature.enabledBy.name}'s feature "${byLocalFeature.enabledBy.feature}" enables ${byLocalFeature.name}'s "${byLocalFeature.via}" feature (native TLS); edit that feature in its [features] table (tls-audit does not rewrite [features]), or stop enabling it`;
+  }
   // Name the crate that switches native TLS on: the dependent of the last step whose features did it.
   const switched = finding.path.findLastIndex((s, i) => i > 1 && s.via !== undefined);
   if (switched > 1) {
@@ -130,19 +136,28 @@ function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefine
 }
 
 /** Plans the change for one finding. */
-export function planFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences): FixPlan {
-  const decl = finding.decl;
-  const source = finding.path[1]?.source ?? null;
-  const entry = knowledgeEntry(finding.dependency, finding.dependencyVersion);
-  if (entry?.fix.no_rustls_option || tlsCrate(finding.dependency)) return { fixable: false, reason: unfixableReason(finding, entry) };
-  const recipe = recipeFor(finding.dependency, finding.dependencyVersion, metadata, source);
-  if (!recipe) return { fixable: false, reason: unfixableReason(finding, entry) };
+/** A manifest entry that asks for the same locked crate as the finding: the finding's own, or a sibling. */
+export interface LocalDeclaration {
+  decl: EffectiveDependency;
+  /** The manifest that holds it. */
+  manifest: string;
+  /** Label for descriptions, e.g. "a's dev-dependency". */
+  label: string;
+}
 
+interface DeclChange {
+  changes: DependencyChange[];
+  description: string;
+}
+
+/** The change one declaration needs, or undefined when it asks for nothing native. */
+function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPreferences): DeclChange | undefined {
+  const decl = target.decl;
   const userFeatures = decl.features;
   const defaultsOn = decl.defaultFeatures !== false;
   const nativeInUser = userFeatures.filter((f) => recipe.native.has(f) || recipe.replace.has(f));
   const defaultsNative = defaultsOn && (recipe.defaultsNative || recipe.defaults.some((f) => recipe.native.has(f)));
-  if (nativeInUser.length === 0 && !defaultsNative) return { fixable: false, reason: unfixableReason(finding, entry) };
+  if (nativeInUser.length === 0 && !defaultsNative) return undefined;
 
   const available = (f: string) => recipe.rustls.includes(f);
   const hasRustls = userFeatures.some((f) => recipe.rustls.includes(f) && !recipe.native.has(f));
@@ -157,23 +172,43 @@ export function planFix(finding: Finding, metadata: MetadataLookup | undefined, 
   // the re-audit decides whether that is enough.
   if (!hasRustls && !replacedToRustls && !defaultsRustls && rustls) add.unshift(rustls);
   const remove = nativeInUser;
+  const addFeatures = [...new Set(add)];
   const description = [
     defaultsNative ? "default-features = false" : undefined,
     remove.length ? `remove ${remove.map((f) => `"${f}"`).join(", ")}` : undefined,
-    add.length ? `add ${[...new Set(add)].map((f) => `"${f}"`).join(", ")}` : undefined,
+    addFeatures.length ? `add ${addFeatures.map((f) => `"${f}"`).join(", ")}` : undefined,
   ]
     .filter(Boolean)
     .join("; ");
-
   const changes: DependencyChange[] = [];
-  const memberChange: DependencyChange = { manifest: finding.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures: [] };
+  const own: DependencyChange = { manifest: target.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures: [] };
   if (decl.inheritedFrom) {
     // Only [workspace.dependencies] can turn default features off; members keep the features they add.
-    const wsKeyPath = ["workspace", "dependencies", decl.key];
-    changes.push({ manifest: decl.inheritedFrom.file, keyPath: wsKeyPath, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures: [...new Set(add)] });
-    if (remove.length > 0) changes.push({ ...memberChange, removeFeatures: remove });
+    changes.push({ manifest: decl.inheritedFrom.file, keyPath: ["workspace", "dependencies", decl.key], disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures });
+    if (remove.length > 0) changes.push({ ...own, removeFeatures: remove });
   } else {
-    changes.push({ ...memberChange, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures: [...new Set(add)] });
+    changes.push({ ...own, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures });
   }
-  return { fixable: true, description: `${finding.dependencyKey}: ${description}`, changes };
+  return { changes, description };
+}
+
+/**
+ * Plans the change for one finding. `siblings` are the other local entries that ask for the same locked crate
+ * (a dev-dependency, a target-specific entry, another member): cargo unifies their features, so a fix changes
+ * all of them or it does not work.
+ */
+export function planFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences, siblings: readonly LocalDeclaration[] = []): FixPlan {
+  const source = finding.path[1]?.source ?? null;
+  const entry = knowledgeEntry(finding.dependency, finding.dependencyVersion);
+  if (entry?.fix.no_rustls_option || tlsCrate(finding.dependency)) return { fixable: false, reason: unfixableReason(finding, entry) };
+  const recipe = recipeFor(finding.dependency, finding.dependencyVersion, metadata, source);
+  if (!recipe) return { fixable: false, reason: unfixableReason(finding, entry) };
+  const own: LocalDeclaration = { decl: finding.decl, manifest: finding.manifest, label: `${finding.member}'s entry` };
+  const planned = [own, ...siblings.filter((s) => s.decl !== finding.decl)].map((target) => ({ target, change: changeFor(target, recipe, preferences) }));
+  const needed = planned.filter((p) => p.change !== undefined);
+  if (needed.length === 0) return { fixable: false, reason: unfixableReason(finding, entry) };
+  const [first, ...others] = needed;
+  const also = others.map((o) => `${o.target.label}: ${o.change!.description}`);
+  const description = `${finding.dependencyKey}: ${first!.target === own ? first!.change!.description : `${first!.target.label}: ${first!.change!.description}`}${also.length ? `; also ${also.join("; ")} (cargo unifies their features)` : ""}`;
+  return { fixable: true, description, changes: needed.flatMap((n) => n.change!.changes) };
 }

@@ -5,7 +5,8 @@ import type { Finding, FindingFix } from "../engine/types.js";
 import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
-import { planFix, type FixPreferences } from "./plan.js";
+import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
+import { satisfiesCargoReq } from "../util/cargo-semver.js";
 import { applyTextEdits, EditError, planTextEdits } from "./toml-edit.js";
 
 export interface FixRunInput {
@@ -99,8 +100,13 @@ export function runFixes(input: FixRunInput): FixOutcome {
   const descriptions = new Map<Finding, string>();
   for (const w of result.workspaces) {
     const metadata = input.metadataFor?.(w.workspace.root);
+    const locals = [...w.workspace.members, ...w.workspace.pathPackages].flatMap((pkg) =>
+      pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}` })),
+    );
     for (const finding of w.findings) {
-      const plan = planFix(finding, metadata, preferences);
+      // Entries in the workspace that ask for the same crate at a compatible version: cargo unifies them.
+      const siblings = locals.filter((l) => l.decl.package === finding.dependency && l.decl.pathDir === undefined && (l.decl.version === undefined || satisfiesCargoReq(finding.dependencyVersion, l.decl.version)));
+      const plan = planFix(finding, metadata, preferences, siblings);
       if (!plan.fixable) {
         fixes.set(finding, plan);
         continue;

@@ -47,7 +47,8 @@ function codeFrame(text: string, line: number, column: number, palette: Palette)
 
 function stepLabel(step: PathStep, palette: Palette): string {
   const text = `${escapeControl(step.name)} ${escapeControl(step.version)}`;
-  const features = step.features?.length ? ` ${palette.cyan(`feature ${step.features.map((f) => `"${escapeControl(f)}"`).join(" → ")}`)}` : "";
+  const by = step.enabledBy ? ` ${palette.dim(`(by ${escapeControl(step.enabledBy.name)}'s feature "${escapeControl(step.enabledBy.feature)}")`)}` : "";
+  const features = step.features?.length ? ` ${palette.cyan(`feature ${step.features.map((f) => `"${escapeControl(f)}"`).join(" → ")}`)}${by}` : "";
   if (step.role === "banned") return `${palette.red(text)} ${palette.dim("(native TLS)")}${features}`;
   if (step.role === "tls-wrapper") return `${palette.yellow(text)} ${palette.dim("(TLS wrapper)")}${features}`;
   return `${text}${features}`;

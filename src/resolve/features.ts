@@ -64,7 +64,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const features = new Map<number, Map<string, ActivationCause>>();
   const dependencies = new Map<number, Map<string, ActivationCause>>();
   const processed = new Set<number>();
-  const deferredWeak = new Map<string, Set<string>>();
+  /** Weak `x?/f` features waiting for `x`, with the cause that asked for each. */
+  const deferredWeak = new Map<string, Map<string, ActivationCause>>();
 
   const entry = (map: Map<number, Map<string, ActivationCause>>, id: number, fk: FeaturesFor) => {
     const key = packageKey(id, stored(fk));
@@ -145,7 +146,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     for (const [dep, depFk] of depsOf(summaries.get(id), fk)) {
       if (dep.name !== depName) continue;
       if (deferred) {
-        for (const feature of deferred) activateValue(dep.to, depFk, parseFeatureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName });
+        for (const [feature, asked] of deferred) activateValue(dep.to, depFk, parseFeatureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
       }
       activatePkg(dep.to, depFk, dependentCauses(valuesFromDependency(dep), id, fk, depName, causeFeature(cause)));
     }
@@ -159,9 +160,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
         if (weak && !(dependencies.get(packageKey(id, stored(fk)))?.has(depName) ?? false)) {
           // Weak and not yet active: remembered in case something enables the dependency later.
           const weakKey = `${packageKey(id, fk)}\0${depName}`;
-          let set = deferredWeak.get(weakKey);
-          if (!set) deferredWeak.set(weakKey, (set = new Set()));
-          set.add(depFeature);
+          let waiting = deferredWeak.get(weakKey);
+          if (!waiting) deferredWeak.set(weakKey, (waiting = new Map()));
+          if (!waiting.has(depFeature)) waiting.set(depFeature, cause);
           continue;
         }
         activateDependency(id, fk, depName, cause);

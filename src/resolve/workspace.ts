@@ -154,10 +154,13 @@ export function resolveWorkspace(
     const steps: PathStep[] = [{ name: member.name, version: member.version ?? "", source: null }];
     for (const edge of found.path) steps.push(stepFor(edge.to));
     found.path.forEach((edge, index) => {
-      const { features } = explainEdge(found.resolved, edge);
+      const { features, origin } = explainEdge(found.resolved, edge);
       if (features.length > 0) {
         steps[index]!.features = features;
         steps[index]!.via = features[0];
+        if (origin?.type === "dependent" && origin.feature) {
+          steps[index]!.enabledBy = { name: packages[origin.from]!.name, feature: origin.feature, local: packages[origin.from]!.source === null };
+        }
       }
     });
     return steps;
