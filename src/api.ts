@@ -47,10 +47,10 @@ export interface FixResult {
 }
 
 /** Plans and verifies fixes; with `write: true` writes them atomically. */
-export function fix(paths: string[], options: AuditOptions & { write?: boolean; roots?: "native" | "webpki" } = {}): FixResult {
+export function fix(paths: string[], options: AuditOptions & { write?: boolean; roots?: "native" | "webpki"; crypto?: "ring" | "aws-lc-rs" } = {}): FixResult {
   const { host, resolution, run } = request(paths, options);
   const result = run(host);
-  const outcome = runFixes({ result, host, reaudit: run, metadataFor: resolution?.metadataFor, preferences: { roots: options.roots ?? "native" } });
+  const outcome = runFixes({ result, host, reaudit: run, metadataFor: resolution?.metadataFor, preferences: { roots: options.roots ?? "native", crypto: options.crypto } });
   const written: string[] = [];
   if (options.write) {
     for (const file of outcome.files) {

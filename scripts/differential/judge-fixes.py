@@ -79,8 +79,13 @@ def main():
     ap.add_argument("suites", nargs="+")
     args = ap.parse_args()
     failed = 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import CRATES  # the same crates the cases were generated from
     for suite in args.suites:
         registry = Path(args.registry_root) / suite
+        if not registry.is_dir() or not any(registry.iterdir()):
+            tool = REPO.parent / "shared" / "tools" / "debian-crates"
+            run([str(tool), suite, str(registry), *[c["name"] for c in CRATES[suite]], "tokio", "serde"], ".")
         results = []
         for case in sorted((REPO / "fixtures" / "differential" / suite / "cases").iterdir()):
             if not case.name.startswith(args.only):

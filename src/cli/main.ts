@@ -84,6 +84,7 @@ interface CliOptions {
   write?: boolean;
   diff?: boolean;
   roots: "native" | "webpki";
+  crypto?: "ring" | "aws-lc-rs";
   printConfig?: boolean;
   timings?: boolean;
 }
@@ -97,7 +98,7 @@ function printable(config: Config | undefined, cwd: string) {
     unban: config.unban,
     severity: { normal: config.severity.normal ?? "error", build: config.severity.build ?? "warning", dev: config.severity.dev ?? "warning" },
     resolve: { targets: config.targets ?? ["all"], features: config.features ?? [], "all-features": config.allFeatures ?? false, "no-default-features": config.noDefaultFeatures ?? false },
-    fix: { roots: config.roots ?? "native" },
+    fix: { roots: config.roots ?? "native", crypto: config.crypto ?? "crate default" },
     allow: config.allow.map((a) => ({ dependency: a.dependency, crates: a.crates, member: a.member, version: a.version, reason: a.reason, at: `${displayPath(a.file, cwd)}:${a.position.line}` })),
   };
 }
@@ -166,6 +167,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--write", "edit Cargo.toml files to move dependencies to rustls (verified before writing)")
       .option("--diff", "print the --write changes as unified diffs, without writing")
       .addOption(new Option("--roots <roots>", "trust roots for the rustls features --write picks").choices(["native", "webpki"]).default("native"))
+      .addOption(new Option("--crypto <provider>", "rustls crypto provider --write should end up with (default: the crate's own)").choices(["ring", "aws-lc-rs"]))
       .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
       .option("--color", "force coloured output")
@@ -208,6 +210,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         allFeatures: given("allFeatures") ? true : undefined,
         noDefaultFeatures: given("defaultFeatures") ? true : undefined,
         roots: given("roots") ? options.roots : undefined,
+        crypto: options.crypto,
       });
       configs.set(ws.root, merged);
       const configured = resolveTargets(merged.targets ?? []);
@@ -242,7 +245,11 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const outcome =
       resolution && result.workspaces.some((w) => w.findings.length > 0)
         ? (timings ?? new Timings()).time("plan and verify fixes", () =>
-            runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: { roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots } }),
+            runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: {
+                roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots,
+                crypto: configs.get(result.workspaces[0]!.workspace.root)?.crypto ?? options.crypto,
+              },
+            }),
           )
         : undefined;
     if (options.diff || options.write) {

@@ -29,6 +29,7 @@ export interface Config {
   allFeatures?: boolean;
   noDefaultFeatures?: boolean;
   roots?: "native" | "webpki";
+  crypto?: "ring" | "aws-lc-rs";
   allow: AllowEntry[];
   /** Where the configuration came from; undefined when none was found. */
   file?: string;
@@ -71,7 +72,7 @@ function keyPositions(program: AST.TOMLProgram, prefix: string[]): Map<string, S
 const TOP_KEYS = new Set(["ban", "unban", "severity", "resolve", "fix", "allow"]);
 const SEVERITY_KEYS = new Set(["normal", "build", "dev"]);
 const RESOLVE_KEYS = new Set(["targets", "features", "all-features", "no-default-features"]);
-const FIX_KEYS = new Set(["roots"]);
+const FIX_KEYS = new Set(["roots", "crypto"]);
 const ALLOW_KEYS = new Set(["dependency", "crate", "crates", "member", "version", "reason"]);
 
 /**
@@ -146,6 +147,9 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
       const roots = table.fix.roots;
       if (roots === "native" || roots === "webpki") config.roots = roots;
       else if (roots !== undefined) fail("fix.roots", '`fix.roots` must be "native" or "webpki"');
+      const crypto = table.fix.crypto;
+      if (crypto === "ring" || crypto === "aws-lc-rs") config.crypto = crypto;
+      else if (crypto !== undefined) fail("fix.crypto", '`fix.crypto` must be "ring" or "aws-lc-rs"');
     }
   }
   if (table.allow !== undefined) {
@@ -174,7 +178,7 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
 }
 
 /** CLI flags win over the file; lists given on the command line replace the file's. */
-export function mergeConfig(file: Config, cli: Partial<Pick<Config, "targets" | "features" | "allFeatures" | "noDefaultFeatures" | "roots">>): Config {
+export function mergeConfig(file: Config, cli: Partial<Pick<Config, "targets" | "features" | "allFeatures" | "noDefaultFeatures" | "roots" | "crypto">>): Config {
   return {
     ...file,
     targets: cli.targets?.length ? cli.targets : file.targets,
@@ -182,5 +186,6 @@ export function mergeConfig(file: Config, cli: Partial<Pick<Config, "targets" | 
     allFeatures: cli.allFeatures ?? file.allFeatures,
     noDefaultFeatures: cli.noDefaultFeatures ?? file.noDefaultFeatures,
     roots: cli.roots ?? file.roots,
+    crypto: cli.crypto ?? file.crypto,
   };
 }

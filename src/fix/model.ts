@@ -12,6 +12,8 @@ export interface DependencyChange {
   removeFeatures: string[];
   /** Feature names to add to the entry's `features` (those already there are kept once). */
   addFeatures: string[];
+  /** When the entry does not exist yet: its value, as TOML text, to insert (the crypto provider's rustls entry). */
+  create?: string;
 }
 
 /** A replacement of `text.slice(start, end)` by `text`, in UTF-16 offsets of the original manifest. */

@@ -12,12 +12,23 @@ import type { EffectiveDependency } from "../workspace/model.js";
 export interface FixPreferences {
   /** `native`: keep the OS trust store (rustls-tls-native-roots, platform verifier); `webpki`: bundled Mozilla roots. */
   roots: "native" | "webpki";
+  /**
+   * The rustls crypto provider to end up with. When the chosen rustls feature brings the other one and the crate
+   * has a `-no-provider` variant, that variant is used and rustls itself is added with this provider, so the
+   * graph has exactly one (rustls 0.23 panics at the first handshake with none or two). Unset: the crate's own.
+   */
+  crypto?: "ring" | "aws-lc-rs";
 }
+
+/** rustls 0.23's feature for each provider. */
+const PROVIDER_FEATURE = { ring: "ring", "aws-lc-rs": "aws_lc_rs" } as const;
 
 export type FixPlan = { fixable: true; description: string; changes: DependencyChange[] } | { fixable: false; reason: string };
 
 /** What we know of one crate version's TLS features. */
 interface Recipe {
+  /** The crypto provider the crate's rustls features bring, when the knowledge says. */
+  provider?: "ring" | "aws-lc-rs";
   defaults: string[];
   native: Set<string>;
   /** Rustls features in order of preference. */
@@ -67,6 +78,7 @@ function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, featur
 
 function recipeFor(crate: string, version: string, metadata: MetadataLookup | undefined, source: string | null): Recipe | undefined {
   const entry = knowledgeEntry(crate, version);
+  const provider = /^\s*(ring|aws-lc-rs)\b/.exec(entry?.crypto_provider ?? "")?.[1] as Recipe["provider"];
   const meta = metadata?.lookup(crate, version, source);
   const knownNative = (dep: string, feature: string) => (CRATE_KNOWLEDGE[dep] ?? []).some((e) => e.native_features.map(name).includes(feature));
   const replace = new Map<string, string[]>();
@@ -80,7 +92,8 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
     const optional = new Set(meta.dependencies.filter((d) => d.optional).map((d) => d.name));
     for (const n of entry?.native_features.map(name) ?? []) if (n in meta.features || optional.has(n)) native.add(n);
     const rustls = [...knowledgeRustls.filter((f) => f in meta.features), ...Object.keys(meta.features).filter((f) => /rustls/.test(f) && !f.startsWith("_") && !native.has(f))];
-    return { defaults: meta.features.default ?? [], native, rustls: [...new Set(rustls)], replace, source: meta.origin };
+    const all = [...new Set([...rustls, ...Object.keys(meta.features).filter((f) => f.endsWith("-no-provider"))])];
+    return { provider, defaults: meta.features.default ?? [], native, rustls: all, replace, source: meta.origin };
   }
   if (!entry) return undefined;
   const fixAdd = (entry.fix.add as string[] | undefined) ?? [];
@@ -88,6 +101,7 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
   const native = new Set([...entry.native_features.map(name), ...remove].filter((f) => !f.startsWith("(")));
   const rustls = [...new Set([...fixAdd.filter((f) => knowledgeRustls.includes(f)), ...knowledgeRustls])];
   return {
+    provider,
     defaults: entry.default ?? [],
     native,
     rustls,
@@ -170,17 +184,33 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
   const defaultsRustls = defaultsOn && !defaultsNative && recipe.defaults.some((f) => recipe.rustls.includes(f));
   // With no rustls feature to pick (rustls built in, as in mongodb 2), dropping the native one is the whole fix;
   // the re-audit decides whether that is enough.
-  if (!hasRustls && !replacedToRustls && !defaultsRustls && rustls) add.unshift(rustls);
+  let providerEntry: DependencyChange | undefined;
+  if (!hasRustls && !replacedToRustls && !defaultsRustls && rustls) {
+    const wanted = preferences.crypto;
+    const noProvider = `${rustls}-no-provider`;
+    if (wanted && recipe.provider && wanted !== recipe.provider && available(noProvider)) {
+      add.unshift(noProvider);
+      const feature = PROVIDER_FEATURE[wanted];
+      providerEntry = {
+        manifest: target.manifest,
+        keyPath: [...decl.keyPath.slice(0, -1), "rustls"],
+        removeFeatures: [],
+        addFeatures: [feature],
+        create: `{ version = "0.23", default-features = false, features = ["${feature}", "logging", "std", "tls12"] }`,
+      };
+    } else add.unshift(rustls);
+  }
   const remove = nativeInUser;
   const addFeatures = [...new Set(add)];
   const description = [
     defaultsNative ? "default-features = false" : undefined,
     remove.length ? `remove ${remove.map((f) => `"${f}"`).join(", ")}` : undefined,
     addFeatures.length ? `add ${addFeatures.map((f) => `"${f}"`).join(", ")}` : undefined,
+    providerEntry ? `add rustls with the ${preferences.crypto} provider` : undefined,
   ]
     .filter(Boolean)
     .join("; ");
-  const changes: DependencyChange[] = [];
+  const changes: DependencyChange[] = providerEntry ? [providerEntry] : [];
   const own: DependencyChange = { manifest: target.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures: [] };
   if (decl.inheritedFrom) {
     // Only [workspace.dependencies] can turn default features off; members keep the features they add.

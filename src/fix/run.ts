@@ -52,6 +52,7 @@ function mergeChanges(changes: DependencyChange[]): DependencyChange[] {
       continue;
     }
     previous.disableDefaultFeatures ||= change.disableDefaultFeatures;
+    previous.create ??= change.create;
     previous.removeFeatures = [...new Set([...previous.removeFeatures, ...change.removeFeatures])];
     previous.addFeatures = [...new Set([...previous.addFeatures, ...change.addFeatures])];
   }
@@ -83,6 +84,7 @@ export function verifyRewrite(before: string, after: string, changed: string[][]
     const pick = (doc: Record<string, unknown>) => path.reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
     const old = pick(a);
     const now = pick(b) as Record<string, unknown> | undefined;
+    if (old === undefined) continue; // an entry the fix creates (the crypto provider's rustls)
     const oldTable = typeof old === "string" ? { version: old } : ((old ?? {}) as Record<string, unknown>);
     for (const key of new Set([...Object.keys(oldTable), ...Object.keys(now ?? {})])) {
       if (["features", "default-features", "default_features"].includes(key)) continue;

@@ -183,7 +183,10 @@ export function planTextEdits(text: string, change: DependencyChange): TextEdit[
   // Form 3 and 4: `[dependencies.dep]` table, or dotted keys `dep.version = …` in the parent table.
   const keyValues = nodes.filter((n): n is { path: string[]; node: AST.TOMLKeyValue } => n.node.type === "TOMLKeyValue" && n.path.length > depth);
   const header = nodes.find((n) => n.node.type === "TOMLTable" && n.path.length === depth);
-  if (!header && keyValues.length === 0) throw new EditError(`no entry ${change.keyPath.join(".")}`);
+  if (!header && keyValues.length === 0) {
+    if (change.create !== undefined) return [createEntry(text, program, change.keyPath, change.create, eol)];
+    throw new EditError(`no entry ${change.keyPath.join(".")}`);
+  }
   const dotted = !header;
   const prefix = dotted ? `${text.slice(keyValues[0]!.node.key.range[0], keyValues[0]!.node.key.range[1]).split(".")[0]!.trim()}.` : "";
   const edits: TextEdit[] = [];
@@ -216,6 +219,23 @@ export function planTextEdits(text: string, change: DependencyChange): TextEdit[
     edits.push({ start: at, end: at, text: `${lead}${lines.map((l) => `${indent}${l}${eol}`).join("")}` });
   }
   return edits;
+}
+
+/** Inserts `key = value` at the end of the entry's table, creating the table at the end of the file if needed. */
+function createEntry(text: string, program: AST.TOMLProgram, keyPath: string[], value: string, eol: string): TextEdit {
+  const table = keyPath.slice(0, -1);
+  const key = keyPath.at(-1)!;
+  const line = `${/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key)} = ${value}`;
+  const header = program.body[0].body.find((item): item is AST.TOMLTable => item.type === "TOMLTable" && item.resolvedKey.map(String).join("\0") === table.join("\0"));
+  if (header) {
+    const last = header.body.at(-1);
+    const anchorEnd = last ? last.range[1] : header.key.range[1] + 1;
+    const nl = text.indexOf("\n", anchorEnd);
+    const at = nl === -1 ? text.length : nl + 1;
+    return { start: at, end: at, text: `${nl === -1 ? eol : ""}${line}${eol}` };
+  }
+  const tail = text.endsWith("\n") ? "" : eol;
+  return { start: text.length, end: text.length, text: `${tail}${eol}[${table.join(".")}]${eol}${line}${eol}` };
 }
 
 /** Applies non-overlapping edits; overlapping ones are refused (ESLint's source-code-fixer does the same). */

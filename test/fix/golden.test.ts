@@ -11,7 +11,7 @@ const knowledge = knowledgeProvider();
 const R = CRATES_IO;
 
 /** Runs audit + fix on a one-member workspace; returns the rewritten dependency lines or the reason. */
-function fix(line: string, locked: { name: string; version: string; dependencies?: string[] }[], roots: "native" | "webpki" = "native") {
+function fix(line: string, locked: { name: string; version: string; dependencies?: string[] }[], roots: "native" | "webpki" = "native", crypto?: "ring" | "aws-lc-rs", all = false) {
   const host = memoryHost({
     "Cargo.toml": `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${line}\n`,
     "Cargo.lock": lockText([
@@ -24,9 +24,9 @@ function fix(line: string, locked: { name: string; version: string; dependencies
   });
   const run = (h: Host) =>
     audit({ paths: ["/ws"], host: h, resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => knowledge } });
-  const outcome = runFixes({ result: run(host), host, reaudit: run, metadataFor: () => knowledge, preferences: { roots } });
+  const outcome = runFixes({ result: run(host), host, reaudit: run, metadataFor: () => knowledge, preferences: { roots, crypto } });
   const file = outcome.files[0];
-  if (file) return file.after.split("\n")[6];
+  if (file) return all ? file.after.split("\n").slice(6).join("\n") : file.after.split("\n")[6];
   const [fixResult] = outcome.fixes.values();
   return fixResult && !fixResult.fixable ? `unfixable: ${fixResult.reason}` : "no change";
 }
@@ -71,6 +71,18 @@ describe("golden fixes", () => {
     expect(fix(`teloxide = { version = "0.13", features = ["macros"] }`, locked)).toBe(
       `teloxide = { version = "0.13", default-features = false, features = ["macros", "rustls-native-roots", "ctrlc_handler"] }`,
     );
+  });
+
+  it("--crypto aws-lc-rs on reqwest 0.12 (ring by default): the no-provider variant plus rustls with aws-lc-rs", () => {
+    expect(fix(`reqwest = "0.12.20"`, reqwest("0.12.20"), "native", "aws-lc-rs", true)).toBe(
+      [
+        `reqwest = { version = "0.12.20", default-features = false, features = ["rustls-tls-native-roots-no-provider", "charset", "http2", "system-proxy"] }`,
+        `rustls = { version = "0.23", default-features = false, features = ["aws_lc_rs", "logging", "std", "tls12"] }`,
+        ``,
+      ].join("\n"),
+    );
+    // Asking for the provider the crate already brings changes nothing about providers.
+    expect(fix(`reqwest = "0.12.20"`, reqwest("0.12.20"), "native", "ring")).toContain(`"rustls-tls-native-roots"`);
   });
 
   it("crates with no rustls option say so and change nothing", () => {
