@@ -20,7 +20,10 @@ import { vendorProvider } from "../registry/vendor.js";
 import { readRustcCfg, type TargetCfg } from "../resolve/cfg.js";
 import { rustcPrintCfg } from "../host/rustc.js";
 import { toJsonReport } from "../report/json.js";
-import { formatProblem, formatStylish, plainPalette, type Palette } from "../report/stylish.js";
+import { formatProblem, formatStylish, formatSummary, plainPalette, type Palette } from "../report/stylish.js";
+import { toSarif } from "../report/sarif.js";
+import { formatGithub } from "../report/github.js";
+import { writeReportFile } from "../host/write.js";
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -73,7 +76,9 @@ Examples:
 Exit codes: 0 no error findings, 1 error findings, 2 the audit could not be done (bad input).`;
 
 interface CliOptions {
-  format: "stylish" | "json";
+  format?: "stylish" | "json" | "sarif" | "github";
+  output?: string;
+  quiet?: boolean;
   color?: boolean;
   features?: string[];
   allFeatures?: boolean;
@@ -157,7 +162,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .description("Find the Cargo dependencies that pull in native TLS (OpenSSL), and by which path.")
       .version(version, "-V, --version")
       .argument("[paths...]", "workspace directories, Cargo.toml or Cargo.lock files (default: the current directory)")
-      .addOption(new Option("-f, --format <format>", "output format").choices(["stylish", "json"]).default("stylish"))
+      .addOption(new Option("-f, --format <format>", "output format (default: stylish; github when GITHUB_ACTIONS=true)").choices(["stylish", "json", "sarif", "github"]))
+      .option("-o, --output <file>", "write the report to a file instead of stdout (for SARIF uploads)")
+      .option("-q, --quiet", "report errors only: no warnings")
       .option("-F, --features <features>", "member features to enable, comma separated (repeatable)", collect)
       .option("--all-features", "enable every feature of each member")
       .option("--no-default-features", "do not enable the default features of the members")
@@ -271,14 +278,23 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
     const errPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
-    for (const problem of allProblems(result)) io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
+    for (const problem of allProblems(result)) {
+      if (!options.quiet || problem.severity === "error") io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
+    }
     const report = () => {
-      if (options.format === "json") {
-        io.stdout.write(`${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`);
-      } else {
-        const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
-        io.stdout.write(formatStylish({ result, sources, cwd: io.cwd, palette, explain: options.explain ?? false }));
-      }
+      const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" ? "github" : "stylish");
+      const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
+      // --quiet keeps errors only in what people read; machine formats stay complete.
+      const shown: AuditResult = options.quiet && (format === "stylish" || format === "github")
+        ? { problems: result.problems.filter((p) => p.severity === "error"), workspaces: result.workspaces.map((w) => ({ ...w, findings: w.findings.filter((f) => f.severity === "error"), problems: w.problems.filter((p) => p.severity === "error") })) }
+        : result;
+      let text: string;
+      if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`;
+      else if (format === "sarif") text = `${JSON.stringify(toSarif({ result, sources, cwd: io.cwd, version }), null, 2)}\n`;
+      else if (format === "github") text = `${formatGithub(shown, io.cwd)}${formatSummary(shown, io.cwd, plainPalette)}\n`;
+      else text = formatStylish({ result: shown, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
+      if (options.output) writeReportFile(options.output.startsWith("/") ? options.output : `${io.cwd}/${options.output}`, text);
+      else io.stdout.write(text);
     };
     if (timings) timings.time("report", report);
     else report();

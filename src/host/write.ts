@@ -81,3 +81,25 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     // Directory fsync is best effort (not supported everywhere).
   }
 }
+
+/** Writes a report file (new or replaced) through a temporary file and a rename, so readers never see half of it. */
+export function writeReportFile(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.tls-audit-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const fd = openSync(temp, "wx", 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was created
+    }
+    throw new HostWriteError(path, `cannot write: ${(error as Error).message}`);
+  }
+}
