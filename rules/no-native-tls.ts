@@ -7,7 +7,7 @@ export const noNativeTls: Rule = {
     id: "no-native-tls",
     description: "Disallow dependencies that compile native TLS (OpenSSL through native-tls, openssl or openssl-sys)",
     docs: "docs/rules/no-native-tls.md",
-    fixable: false,
+    fixable: true,
     defaultSeverity: "error",
     messages: {
       reaches: "{dependency} {version} pulls in {reaches}{through}",

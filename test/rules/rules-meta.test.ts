@@ -20,6 +20,7 @@ describe("rules", () => {
     expect(page.startsWith(`# ${id}\n`)).toBe(true);
     expect(existsSync(join(repo, "test/rules", `${id}.test.ts`))).toBe(true);
     expect(rule.meta.description.length).toBeGreaterThan(10);
+    expect(readFileSync(join(repo, "docs/rules/README.md"), "utf8")).toContain(`[${id}](${id}.md)`);
   });
 
   it("crate knowledge has a source for every entry", () => {
