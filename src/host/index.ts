@@ -60,6 +60,8 @@ export const nodeHost: Host = {
     try {
       const stat = statSync(path);
       if (stat.isDirectory()) throw new HostReadError(path, "is a directory, expected a file");
+      // A FIFO would block the read forever and a device (/dev/zero) never ends: only regular files are read.
+      if (!stat.isFile()) throw new HostReadError(path, "is not a regular file");
       size = stat.size;
     } catch (error) {
       if (error instanceof HostReadError) throw error;
@@ -100,7 +102,9 @@ export const nodeHost: Host = {
   },
   readBytes(path) {
     try {
-      if (statSync(path).size > MAX_FILE_BYTES) throw new HostReadError(path, "file is too large");
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new HostReadError(path, stat.isDirectory() ? "is a directory, expected a file" : "is not a regular file");
+      if (stat.size > MAX_FILE_BYTES) throw new HostReadError(path, "file is too large");
       return readFileSync(path);
     } catch (error) {
       if (error instanceof HostReadError) throw error;

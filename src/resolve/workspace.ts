@@ -59,8 +59,9 @@ export function resolveWorkspace(
   const packages = graph.lockfile.packages;
   const bannedIds = new Set(packages.filter((p) => banned.has(p.name)).map((p) => p.id));
   const badCfgs = new Set<string>();
+  // Local manifests' bad keys are reported by the loader; one in a published crate's manifest is reported here.
   const onBadCfg = (spec: string, error: Error) => {
-    if (badCfgs.has(spec)) return;
+    if (badCfgs.has(spec) || workspace.problems.some((p) => p.code === "cfg-syntax" && p.message.startsWith(error.message))) return;
     badCfgs.add(spec);
     problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
   };

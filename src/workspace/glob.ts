@@ -13,7 +13,7 @@ export function expandMemberPattern(host: Host, root: string, pattern: string): 
     if (part === "..") {
       dirs = dirs.map((d) => join(d, ".."));
     } else if (part === "**") {
-      dirs = dirs.flatMap((d) => [d, ...descendants(host, d)]);
+      dirs = dirs.flatMap((d) => [d, ...descendants(host, d, new Set([host.realPath(d)]))]);
     } else if (GLOB_CHARS.test(part)) {
       // The glob crate's defaults: `*` matches leading dots too.
       const isMatch = picomatch(part, { dot: true });
@@ -29,10 +29,17 @@ export function hasGlob(pattern: string): boolean {
   return GLOB_CHARS.test(pattern);
 }
 
-function descendants(host: Host, dir: string, depth = 0): string[] {
-  if (depth > 32) return []; // symlink loops
+/**
+ * Every directory below `dir`, each real directory once: a symlink back to an ancestor (or two sibling links to
+ * one directory) would otherwise make the walk exponential, and cargo would load such a member once anyway.
+ */
+function descendants(host: Host, dir: string, seen: Set<string>, depth = 0): string[] {
+  if (depth > 32) return [];
   return host.listDirs(dir).flatMap((name) => {
     const child = join(dir, name);
-    return [child, ...descendants(host, child, depth + 1)];
+    const real = host.realPath(child);
+    if (seen.has(real)) return [];
+    seen.add(real);
+    return [child, ...descendants(host, child, seen, depth + 1)];
   });
 }

@@ -6,6 +6,7 @@ import type { Manifest } from "../manifest/model.js";
 import { parseManifest } from "../manifest/parse.js";
 import { InputError, type Problem } from "../problems.js";
 import { expandMemberPattern, hasGlob } from "./glob.js";
+import { CfgParseError, parseCfg } from "../resolve/cfg.js";
 import type { EffectiveDependency, LocalPackage, ResolverVersion, Workspace } from "./model.js";
 
 /** Reads and parses a manifest, turning every failure into a problem. */
@@ -45,7 +46,8 @@ export function locateManifest(host: Host, input: string): string | undefined {
   if (kind !== "dir") return undefined;
   for (const dir of ancestors(path)) {
     const candidate = join(dir, "Cargo.toml");
-    if (host.kind(candidate) === "file") return candidate;
+    // As cargo: a Cargo.toml that exists but is no file (a directory, a FIFO) is found, and then fails to read.
+    if (host.kind(candidate) !== "missing") return candidate;
   }
   return undefined;
 }
@@ -205,6 +207,11 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
   const rootFile = findWorkspaceRoot(host, start, startManifest, problems);
   const rootManifest = rootFile === start ? startManifest : readManifest(host, rootFile, problems);
   if (!rootManifest) return { problems };
+  if (!rootManifest.package && !rootManifest.workspace) {
+    // cargo: "virtual manifests must be configured with [workspace]" / "missing field `package`".
+    problems.push({ severity: "error", code: "manifest-missing-package-name", message: "manifest has neither `[package]` nor `[workspace]`", file: rootManifest.file });
+    return { problems };
+  }
   const root = dirname(rootFile);
 
   const members: LocalPackage[] = [];
@@ -248,7 +255,8 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
       pending.push(dir);
     }
   }
-  const loaded = new Set<string>();
+  // The root itself is read already: a member that is the root through a symlink (`crates/loop -> ..`) is skipped.
+  const loaded = new Set<string>([host.realPath(root)]);
   const loadMemberDir = (dir: string) => {
     const real = host.realPath(dir);
     if (loaded.has(real) || memberDirs.has(dir)) return;
@@ -313,6 +321,19 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
       file: start,
       hint: "add it to `workspace.members` or `workspace.exclude` of the root manifest",
     });
+  }
+
+  // A target key cargo cannot parse makes cargo reject the manifest; we say so and keep the dependency everywhere.
+  for (const pkg of [...members, ...pathPackages]) {
+    for (const decl of pkg.manifest.dependencies) {
+      if (decl.target === null) continue;
+      try {
+        parseCfg(decl.target);
+      } catch (error) {
+        if (!(error instanceof CfgParseError)) throw error;
+        problems.push({ ...error.toProblem({ file: pkg.manifest.file, severity: "warning" }), position: { line: decl.span.line, column: decl.span.column }, message: `${error.message}; the dependency is kept for every target` });
+      }
+    }
   }
 
   const lockfilePath = join(root, "Cargo.lock");

@@ -1,6 +1,6 @@
 // Differential suite: our resolver against `cargo tree` output recorded on Debian-registry workspaces.
-// The cases, their locks, cargo's answers and the registry manifests are committed (fixtures/differential);
-// scripts/differential regenerates them with real cargo.
+// The cases, their locks, cargo's answers and the registry manifests are committed (fixtures/cargo-oracle);
+// scripts/cargo-oracle regenerates them with real cargo.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { nodeHost } from "../../src/host/index.js";
 import type { MetadataProvider } from "../../src/registry/model.js";
 import { metadataFromManifest } from "../../src/registry/normalized-manifest.js";
 
-const root = join(import.meta.dirname, "../../fixtures/differential");
+const root = join(import.meta.dirname, "../../fixtures/cargo-oracle");
 
 interface ExpectedTuple {
   member: string;
@@ -90,7 +90,7 @@ const hasCargo = spawnSync("cargo", ["--version"]).status === 0 && spawnSync("py
 describe.skipIf(!hasCargo || cases.length === 0 || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("differential, live: cargo still agrees with the committed answers", () => {
   it("bookworm reqwest cases regenerate to the same expected.json", { timeout: 600_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "tls-audit-diff-live-"));
-    const run = spawnSync("python3", [join(import.meta.dirname, "../../scripts/differential/generate.py"), "--out", out, "--only", "reqwest-0", "bookworm"], { encoding: "utf8" });
+    const run = spawnSync("python3", [join(import.meta.dirname, "../../scripts/cargo-oracle/generate.py"), "--out", out, "--only", "reqwest-0", "bookworm"], { encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
     const regenerated = readdirSync(join(out, "bookworm", "cases"));
     expect(regenerated.length).toBeGreaterThanOrEqual(8);
@@ -99,5 +99,12 @@ describe.skipIf(!hasCargo || cases.length === 0 || process.env.TLS_AUDIT_SKIP_LI
       const committed = JSON.parse(readFileSync(join(root, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
       expect(fresh.findings, name).toEqual(committed.findings);
     }
+  });
+
+  it("cargo judges --write on the bookworm reqwest cases: manifests accepted, OpenSSL gone, features kept", { timeout: 600_000 }, () => {
+    const run = spawnSync("python3", [join(import.meta.dirname, "../../scripts/cargo-oracle/judge-fixes.py"), "--only", "reqwest-0", "bookworm"], { encoding: "utf8" });
+    expect(run.stdout).toMatch(/OK/);
+    expect(run.stdout).not.toMatch(/FAIL/);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 });

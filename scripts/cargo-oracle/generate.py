@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test data: small Cargo workspaces resolved by real cargo against Debian-packaged crates.
 
-  python3 scripts/differential/generate.py [--registry-root DIR] [--out fixtures/differential] [suite ...]
+  python3 scripts/cargo-oracle/generate.py [--registry-root DIR] [--out fixtures/cargo-oracle] [suite ...]
 
 For every case this writes the workspace (manifests, a tiny src/lib.rs, the Cargo.lock cargo generated),
 expected.json with cargo's answer, and, once per suite, registry/<name>-<version>/Cargo.toml for every crate
@@ -184,8 +184,8 @@ def collect_registry(out, registry):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--registry-root", default=os.environ.get("DIFF_REGISTRY_ROOT", "/tmp/tls-audit-diff-registry"))
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "fixtures" / "differential"))
+    ap.add_argument("--registry-root", default=os.environ.get("DIFF_REGISTRY_ROOT", "/tmp/tls-audit-oracle-registry"))
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "fixtures" / "cargo-oracle"))
     ap.add_argument("--collect-only", action="store_true", help="only refresh registry/ from the committed cases")
     ap.add_argument("--only", default="", help="only cases whose name starts with this prefix (the live test uses it)")
     ap.add_argument("--debian-crates", default=str(Path(__file__).resolve().parents[3] / "shared" / "tools" / "debian-crates"))

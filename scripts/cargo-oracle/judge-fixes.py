@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cargo as the judge of `tls-audit --write`, on the differential cases.
 
-  python3 scripts/differential/judge-fixes.py [--registry-root DIR] [--only PREFIX] [--record] suite ...
+  python3 scripts/cargo-oracle/judge-fixes.py [--registry-root DIR] [--only PREFIX] [--record] suite ...
 
 For each case: copy it, let tls-audit resolve it from the committed registry manifests and `--write` its fixes,
 then point cargo at the Debian registry and check that
@@ -47,13 +47,13 @@ def judge(case, suite, registry):
         ws = Path(tmp) / case.name
         shutil.copytree(case, ws)
         (ws / "expected.json").unlink()
-        point_at(ws, REPO / "fixtures" / "differential" / suite / "registry")
+        point_at(ws, REPO / "fixtures" / "cargo-oracle" / suite / "registry")
         audit = run(["node", str(REPO / "bin" / "tls-audit.js"), "--format", "json", "--target", TARGET, "."], ws)
         before = json.loads(audit.stdout)
         fixable = [f for f in before["findings"] if f["fix"] and f["fix"]["fixable"] and f["scope"] == "normal"]
         point_at(ws, registry)
         features_before = {(f["member"], f["dependency"]): features_of(ws, f["member"], f["dependency"]) for f in fixable}
-        point_at(ws, REPO / "fixtures" / "differential" / suite / "registry")
+        point_at(ws, REPO / "fixtures" / "cargo-oracle" / suite / "registry")
         write = run(["node", str(REPO / "bin" / "tls-audit.js"), "--write", "--format", "json", "--target", TARGET, "."], ws)
         point_at(ws, registry)
         lock = run(["cargo", "generate-lockfile", "--offline"], ws, check=False)
@@ -73,7 +73,7 @@ def judge(case, suite, registry):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--registry-root", default="/tmp/tls-audit-diff-registry")
+    ap.add_argument("--registry-root", default="/tmp/tls-audit-oracle-registry")
     ap.add_argument("--only", default="")
     ap.add_argument("--record", action="store_true")
     ap.add_argument("suites", nargs="+")
@@ -87,7 +87,7 @@ def main():
             tool = REPO.parent / "shared" / "tools" / "debian-crates"
             run([str(tool), suite, str(registry), *[c["name"] for c in CRATES[suite]], "tokio", "serde"], ".")
         results = []
-        for case in sorted((REPO / "fixtures" / "differential" / suite / "cases").iterdir()):
+        for case in sorted((REPO / "fixtures" / "cargo-oracle" / suite / "cases").iterdir()):
             if not case.name.startswith(args.only):
                 continue
             v = judge(case, suite, registry)
@@ -96,7 +96,7 @@ def main():
             print(f"{suite}/{v['case']}: {v['fixable']} fixable, {v['unfixable']} not; {'OK' if not v['problems'] else 'FAIL ' + '; '.join(v['problems'])}")
         if args.record:
             summary = {"cases": len(results), "fixableFindings": sum(r["fixable"] for r in results), "unfixableFindings": sum(r["unfixable"] for r in results), "failures": [r for r in results if r["problems"]], "results": results}
-            (REPO / "fixtures" / "differential" / suite / "fix-judgement.json").write_text(json.dumps(summary, indent=1) + "\n")
+            (REPO / "fixtures" / "cargo-oracle" / suite / "fix-judgement.json").write_text(json.dumps(summary, indent=1) + "\n")
     sys.exit(1 if failed else 0)
 
 
