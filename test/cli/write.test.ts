@@ -74,3 +74,23 @@ describe("--write", () => {
     expect(after).toContain('ureq = { version = "2.6", features = ["json"] }\r\n');
   });
 });
+
+describe("writeFileAtomic", () => {
+  it("refuses a file that changed since it was read, and a symlink that leaves the workspace", async () => {
+    const { writeFileAtomic, HostWriteError } = await import("../../src/host/write.js");
+    const { symlinkSync, mkdirSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "tls-audit-atomic-"));
+    const file = join(dir, "Cargo.toml");
+    writeFileSync(file, "a = 1\n");
+    expect(() => writeFileAtomic(file, "a = 2\n", { expected: "a = 0\n", within: dir })).toThrow(/changed since it was read/);
+    expect(readFileSync(file, "utf8")).toBe("a = 1\n");
+    const outside = mkdtempSync(join(tmpdir(), "tls-audit-outside-"));
+    writeFileSync(join(outside, "Cargo.toml"), "b = 1\n");
+    mkdirSync(join(dir, "member"));
+    symlinkSync(join(outside, "Cargo.toml"), join(dir, "member", "Cargo.toml"));
+    expect(() => writeFileAtomic(join(dir, "member", "Cargo.toml"), "b = 2\n", { expected: "b = 1\n", within: dir })).toThrow(HostWriteError);
+    expect(readFileSync(join(outside, "Cargo.toml"), "utf8")).toBe("b = 1\n");
+    writeFileAtomic(file, "a = 2\n", { expected: "a = 1\n", within: dir });
+    expect(readFileSync(file, "utf8")).toBe("a = 2\n");
+  });
+});
