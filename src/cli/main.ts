@@ -23,7 +23,7 @@ import { toJsonReport } from "../report/json.js";
 import { formatProblem, formatStylish, formatSummary, plainPalette, type Palette } from "../report/stylish.js";
 import { toSarif } from "../report/sarif.js";
 import { formatGithub } from "../report/github.js";
-import { writeReportFile } from "../host/write.js";
+import { HostWriteError, writeReportFile } from "../host/write.js";
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -162,7 +162,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .description("Find the Cargo dependencies that pull in native TLS (OpenSSL), and by which path.")
       .version(version, "-V, --version")
       .argument("[paths...]", "workspace directories, Cargo.toml or Cargo.lock files (default: the current directory)")
-      .addOption(new Option("-f, --format <format>", "output format (default: stylish; github when GITHUB_ACTIONS=true)").choices(["stylish", "json", "sarif", "github"]))
+      .addOption(new Option("-f, --format <format>", "output format (default: stylish; github when GITHUB_ACTIONS=true and the report goes to stdout)").choices(["stylish", "json", "sarif", "github"]))
       .option("-o, --output <file>", "write the report to a file instead of stdout (for SARIF uploads)")
       .option("-q, --quiet", "report errors only: no warnings")
       .option("-F, --features <features>", "member features to enable, comma separated (repeatable)", collect)
@@ -282,7 +282,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       if (!options.quiet || problem.severity === "error") io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
     }
     const report = () => {
-      const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" ? "github" : "stylish");
+      // Under GitHub Actions the log shows annotations; a report file keeps the default format.
+      const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
       const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
       // --quiet keeps errors only in what people read; machine formats stay complete.
       const shown: AuditResult = options.quiet && (format === "stylish" || format === "github")
@@ -291,18 +292,27 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       let text: string;
       if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`;
       else if (format === "sarif") text = `${JSON.stringify(toSarif({ result, sources, cwd: io.cwd, version }), null, 2)}\n`;
-      else if (format === "github") text = `${formatGithub(shown, io.cwd)}${formatSummary(shown, io.cwd, plainPalette)}\n`;
+      else if (format === "github") text = `${formatGithub(shown, io.cwd, sources)}${formatSummary(shown, io.cwd, plainPalette)}\n`;
       else text = formatStylish({ result: shown, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
-      if (options.output) writeReportFile(options.output.startsWith("/") ? options.output : `${io.cwd}/${options.output}`, text);
-      else io.stdout.write(text);
+      if (!options.output) {
+        io.stdout.write(text);
+        return true;
+      }
+      try {
+        writeReportFile(options.output.startsWith("/") ? options.output : `${io.cwd}/${options.output}`, text);
+        return true;
+      } catch (error) {
+        // A report nobody can read is a failed run, not an internal error: say which file and why.
+        io.stderr.write(`tls-audit: cannot write the report to ${error instanceof HostWriteError ? `${options.output}: ${error.reason}` : options.output}\n`);
+        return false;
+      }
     };
-    if (timings) timings.time("report", report);
-    else report();
+    const reported = timings ? timings.time("report", report) : report();
     if (timings) {
       const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
       io.stderr.write(`timings (stages overlap: "read files" is inside "load workspace", a --write re-audit counts again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
     }
-    return exitCodeOf(result);
+    return reported ? exitCodeOf(result) : EXIT_TOOL_ERROR;
   } catch (error) {
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);
     io.stderr.write(`tls-audit: internal error, please report (cargo-tls-audit ${version}): ${cause}\n`);

@@ -1,79 +1,152 @@
-// The `--format sarif` log (SARIF 2.1.0): one rule per rule id, results at the exact dependency line, fixes as edits.
+// The `--format sarif` log (SARIF 2.1.0) for GitHub code scanning and other SARIF viewers: pure, data in, log out.
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import { RULES } from "../../rules/index.js";
 import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding } from "../engine/types.js";
+import type { Problem } from "../problems.js";
 import { displayPath, formatMessage } from "./message.js";
 
+/** Where the project lives; rule help links point at its docs/rules pages. */
 export const REPOSITORY_URL = "https://github.com/cargo-tls-audit/cargo-tls-audit";
 
-/** 1-based line/column → end column of the dependency key on that line (what code scanning underlines). */
-function keyRegion(text: string | undefined, line: number, column: number): Sarif.Region {
+/** The base every result URI is relative to; code scanning maps it to the checkout root. */
+const SRCROOT = "%SRCROOT%";
+
+/**
+ * Length (UTF-16 code units, as columns are) of the TOML key or table header starting at `from`:
+ * `reqwest`, `"reqwest"`, `'reqwest'`, or a whole `[dependencies.reqwest]` header.
+ */
+function keyLength(source: string, from: number): number {
+  let i = from;
+  const skipQuoted = () => {
+    const quote = source[i];
+    for (i++; i < source.length && source[i] !== quote; i++) if (quote === '"' && source[i] === "\\") i++;
+    i++;
+  };
+  if (source[i] === "[") {
+    while (i < source.length && source[i] !== "]") {
+      if (source[i] === '"' || source[i] === "'") skipQuoted();
+      else i++;
+    }
+    while (source[i] === "]") i++;
+    return i - from;
+  }
+  if (source[i] === '"' || source[i] === "'") {
+    skipQuoted();
+    return Math.min(i, source.length) - from;
+  }
+  return /^[A-Za-z0-9_-]*/.exec(source.slice(from))![0].length;
+}
+
+/**
+ * The region of the declaration at 1-based `line`/`column`: the dependency key (or `[dependencies.x]` header),
+ * which code scanning underlines. Also used for GitHub annotations' `endColumn`.
+ */
+export function keyRegion(text: string | undefined, line: number, column: number): Sarif.Region {
   const source = text?.split(/\r?\n/)[line - 1];
-  const key = source === undefined ? undefined : /^\[?[^\s=.\]]+/.exec(source.slice(column - 1))?.[0];
-  return key ? { startLine: line, startColumn: column, endLine: line, endColumn: column + key.length } : { startLine: line, startColumn: column };
+  const length = source === undefined ? 0 : keyLength(source, column - 1);
+  return length > 0 ? { startLine: line, startColumn: column, endLine: line, endColumn: column + length } : { startLine: line, startColumn: column };
 }
 
-/** Offsets (UTF-16, as the edits are) → SARIF charOffset/charLength, which count UTF-16 code units as well. */
-function replacementsOf(finding: Finding, manifest: string): Sarif.Replacement[] {
-  if (!finding.fix?.fixable) return [];
-  return finding.fix.edits
-    .filter((e) => e.manifest === manifest)
-    .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } }));
+/** SARIF fixes from the planner's text edits (UTF-16 offsets into the manifest text, as SARIF's charOffset counts here). */
+function fixesOf(finding: Finding, artifact: (path: string) => Sarif.ArtifactLocation): Sarif.Fix[] | undefined {
+  if (!finding.fix?.fixable || finding.fix.edits.length === 0) return undefined;
+  const edits = finding.fix.edits;
+  const manifests = [...new Set(edits.map((e) => e.manifest))];
+  return [
+    {
+      description: { text: finding.fix.description },
+      artifactChanges: manifests.map((manifest) => ({
+        artifactLocation: artifact(manifest),
+        replacements: edits
+          .filter((e) => e.manifest === manifest)
+          .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } })),
+      })),
+    },
+  ];
 }
 
+/** Identity of a finding across runs (not its line, which moves), so code scanning tracks one alert per dependency. */
 function fingerprint(finding: Finding): string {
   return createHash("sha256").update([finding.ruleId, finding.member, finding.dependency, finding.scope].join("\0")).digest("hex").slice(0, 32);
 }
 
+function properties(finding: Finding): Sarif.PropertyBag {
+  return {
+    member: finding.member,
+    dependency: finding.dependency,
+    dependencyVersion: finding.dependencyVersion,
+    scope: finding.scope,
+    ...(finding.target ? { target: finding.target } : {}),
+    reaches: finding.reaches,
+    path: finding.path.map((s) => `${s.name}@${s.version}`),
+    ...(finding.platforms ? { platforms: finding.platforms } : {}),
+    ...(finding.unverified ? { unverified: true } : {}),
+    ...(finding.possible ? { possible: true } : {}),
+    ...(finding.condition ? { condition: finding.condition } : {}),
+  };
+}
+
+function notification(problem: Problem, artifact: (path: string) => Sarif.ArtifactLocation): Sarif.Notification {
+  const position: Sarif.Region | undefined = problem.position && { startLine: problem.position.line, startColumn: problem.position.column };
+  return {
+    level: problem.severity === "error" ? "error" : "warning",
+    message: { text: problem.hint ? `${problem.message} (${problem.hint})` : problem.message },
+    descriptor: { id: problem.code },
+    ...(problem.file ? { locations: [{ physicalLocation: { artifactLocation: artifact(problem.file), ...(position ? { region: position } : {}) } }] } : {}),
+  };
+}
+
+/** What the SARIF log is made from: the audit, the manifest texts (for key regions), the cwd URIs are relative to. */
 export interface SarifInput {
   result: AuditResult;
+  /** Manifest texts by absolute path, as stylish gets them. */
   sources: ReadonlyMap<string, string>;
+  /** Result URIs are relative to it (`%SRCROOT%`); run code scanning uploads from the checkout root. */
   cwd: string;
   version: string;
 }
 
+/**
+ * The audit as a SARIF 2.1.0 log: one run, one rule per rule id, one result per finding at the dependency key,
+ * the `[workspace.dependencies]` entry as a related location, the planned edit as a fix, input problems as
+ * tool execution notifications. Warnings stay in (SARIF has levels; --quiet is for people reading a terminal).
+ */
 export function toSarif({ result, sources, cwd, version }: SarifInput): Sarif.Log {
-  const uri = (path: string) => displayPath(path, cwd).split("\\").join("/");
-  const location = (path: string, region: Sarif.Region): Sarif.Location => ({
-    physicalLocation: { artifactLocation: { uri: uri(path), uriBaseId: "%SRCROOT%" }, region },
-  });
+  const srcroot = pathToFileURL(cwd).href.replace(/\/?$/, "/");
+  // Inside the cwd: a relative, percent-encoded URI against %SRCROOT%; elsewhere an absolute file: URI.
+  const artifact = (path: string): Sarif.ArtifactLocation => {
+    const href = pathToFileURL(path).href;
+    return href.startsWith(srcroot) ? { uri: href.slice(srcroot.length), uriBaseId: SRCROOT } : { uri: href };
+  };
+  const ruleIndex = new Map(RULES.map((rule, index) => [rule.meta.id, index]));
+  const location = (path: string, region: Sarif.Region): Sarif.Location => ({ physicalLocation: { artifactLocation: artifact(path), region } });
   const results: Sarif.Result[] = result.workspaces.flatMap((w) =>
     w.findings.map((finding) => {
       const entry: Sarif.Result = {
         ruleId: finding.ruleId,
-        ruleIndex: RULES.findIndex((r) => r.meta.id === finding.ruleId),
+        ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
         level: finding.severity === "error" ? "error" : "warning",
         message: { text: formatMessage(finding) },
         locations: [location(finding.manifest, keyRegion(sources.get(finding.manifest), finding.line, finding.column))],
         partialFingerprints: { "tlsAuditFinding/v1": fingerprint(finding) },
-        properties: {
-          member: finding.member,
-          dependency: finding.dependency,
-          dependencyVersion: finding.dependencyVersion,
-          scope: finding.scope,
-          reaches: finding.reaches,
-          path: finding.path.map((s) => `${s.name}@${s.version}`),
-          ...(finding.platforms ? { platforms: finding.platforms } : {}),
-          ...(finding.unverified ? { unverified: true } : {}),
-          ...(finding.possible ? { possible: true } : {}),
-        },
+        properties: properties(finding),
       };
       if (finding.inheritedFrom) {
         const from = finding.inheritedFrom;
-        entry.relatedLocations = [{ ...location(from.manifest, keyRegion(sources.get(from.manifest), from.line, from.column)), id: 1, message: { text: "inherited from [workspace.dependencies]" } }];
-      }
-      if (finding.fix?.fixable) {
-        const manifests = [...new Set(finding.fix.edits.map((e) => e.manifest))];
-        entry.fixes = [
+        entry.relatedLocations = [
           {
-            description: { text: finding.fix.description },
-            artifactChanges: manifests.map((m) => ({ artifactLocation: { uri: uri(m), uriBaseId: "%SRCROOT%" }, replacements: replacementsOf(finding, m) })),
+            ...location(from.manifest, keyRegion(sources.get(from.manifest), from.line, from.column)),
+            id: 1,
+            message: { text: `inherited from [workspace.dependencies] in ${displayPath(from.manifest, cwd)}` },
           },
         ];
       }
+      const fixes = fixesOf(finding, artifact);
+      if (fixes) entry.fixes = fixes;
       return entry;
     }),
   );
@@ -88,29 +161,28 @@ export function toSarif({ result, sources, cwd, version }: SarifInput): Sarif.Lo
             name: "cargo-tls-audit",
             version,
             informationUri: REPOSITORY_URL,
-            rules: RULES.map((rule) => ({
-              id: rule.meta.id,
-              name: rule.meta.id,
-              shortDescription: { text: rule.meta.description },
-              fullDescription: { text: rule.meta.description },
-              help: { text: `${rule.meta.description}. See ${REPOSITORY_URL}/blob/main/${rule.meta.docs}`, markdown: `${rule.meta.description}. [Rule documentation](${REPOSITORY_URL}/blob/main/${rule.meta.docs})` },
-              helpUri: `${REPOSITORY_URL}/blob/main/${rule.meta.docs}`,
-              defaultConfiguration: { level: rule.meta.defaultSeverity === "error" ? "error" : "warning" },
-            })),
+            rules: RULES.map((rule) => {
+              const helpUri = `${REPOSITORY_URL}/blob/main/${rule.meta.docs}`;
+              return {
+                id: rule.meta.id,
+                name: rule.meta.id,
+                shortDescription: { text: rule.meta.description },
+                fullDescription: { text: `${rule.meta.description}.${rule.meta.fixable ? " Fixable: `tls-audit --diff` shows the Cargo.toml edit, `tls-audit --write` makes it." : ""}` },
+                help: { text: `${rule.meta.description}. See ${helpUri}`, markdown: `${rule.meta.description}. [Rule documentation](${helpUri})` },
+                helpUri,
+                defaultConfiguration: { level: rule.meta.defaultSeverity === "error" ? "error" : "warning" },
+              };
+            }),
           },
         },
-        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${cwd.endsWith("/") ? cwd : `${cwd}/`}` } },
+        originalUriBaseIds: { [SRCROOT]: { uri: srcroot } },
         invocations: [
           {
             executionSuccessful: !problems.some((p) => p.severity === "error"),
-            toolExecutionNotifications: problems.map((p) => ({
-              level: p.severity === "error" ? "error" : "warning",
-              message: { text: p.hint ? `${p.message} (${p.hint})` : p.message },
-              descriptor: { id: p.code },
-              ...(p.file ? { locations: [location(p.file, p.position ? { startLine: p.position.line, startColumn: p.position.column } : { startLine: 1 })] } : {}),
-            })),
+            toolExecutionNotifications: problems.map((p) => notification(p, artifact)),
           },
         ],
+        columnKind: "utf16CodeUnits",
         results,
       },
     ],

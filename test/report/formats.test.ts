@@ -1,20 +1,32 @@
-// SARIF, GitHub annotations, --output and --quiet, on the demo workspace.
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+// SARIF, GitHub annotations, --output and --quiet through the CLI, on the demo workspace.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Sarif from "sarif";
-import { escapeData, escapeProperty } from "../../src/report/github.js";
+import type { JsonReport } from "../../src/report/json.js";
 import { runCli } from "../helpers/run-cli.js";
+import { sarifErrors } from "./sarif-schema.js";
 
 const repo = join(import.meta.dirname, "../..");
 const demo = join(repo, "fixtures/demo");
+const scratch = (name: string) => mkdtempSync(join(tmpdir(), `tls-audit-${name}-`));
+
+/** A copy of the demo whose normal-scope findings are warnings, with a stale [[allow]] (a warning problem). */
+function warningDemo(): string {
+  const dir = scratch("quiet");
+  cpSync(demo, dir, { recursive: true });
+  writeFileSync(join(dir, "tls-audit.toml"), `[severity]\nnormal = "warning"\n\n[[allow]]\ndependency = "curl"\nreason = "stale"\n`);
+  return dir;
+}
 
 describe("--format sarif", () => {
-  it("is a SARIF 2.1.0 log with one rule per id, results at the dependency key, related locations and fixes", async () => {
+  it("is a schema-valid SARIF 2.1.0 log: one rule per id, results at the dependency key, related locations and fixes", async () => {
     const run = await runCli(["--format", "sarif", demo], { cwd: repo });
     expect(run.code).toBe(1);
+    expect(run.stderr).toBe("");
     const log = JSON.parse(run.stdout) as Sarif.Log;
+    expect(sarifErrors(log)).toEqual([]);
     expect(log.version).toBe("2.1.0");
     const [sarifRun] = log.runs;
     const rules = sarifRun!.tool.driver.rules!;
@@ -29,7 +41,10 @@ describe("--format sarif", () => {
       artifactLocation: { uri: "fixtures/demo/crates/bot/Cargo.toml", uriBaseId: "%SRCROOT%" },
       region: { startLine: 15, startColumn: 1, endLine: 15, endColumn: 8 },
     });
-    expect(reqwest!.relatedLocations![0]!.physicalLocation!.artifactLocation!.uri).toBe("fixtures/demo/Cargo.toml");
+    expect(reqwest!.relatedLocations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: "fixtures/demo/Cargo.toml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 20, startColumn: 1, endLine: 20, endColumn: 8 },
+    });
     expect(reqwest!.partialFingerprints!["tlsAuditFinding/v1"]).toMatch(/^[0-9a-f]{32}$/);
     // The fix is the same edit --write makes: replace `"0.11"` in the workspace entry.
     const change = reqwest!.fixes![0]!.artifactChanges[0]!;
@@ -39,16 +54,29 @@ describe("--format sarif", () => {
     const { charOffset, charLength } = replacement!.deletedRegion;
     expect(text.slice(charOffset!, charOffset! + charLength!)).toBe('"0.11"');
     expect(replacement!.insertedContent!.text).toBe('{ version = "0.11", default-features = false, features = ["rustls-tls-native-roots"] }');
-    expect(ureq!.properties).toMatchObject({ member: "notify", dependency: "ureq", scope: "normal", reaches: ["native-tls", "openssl", "openssl-sys"] });
-    expect(sarifRun!.invocations![0]!.executionSuccessful).toBe(true);
+    expect(ureq!.properties).toMatchObject({ member: "notify", dependency: "ureq", dependencyVersion: "2.6.2", scope: "normal", reaches: ["native-tls", "openssl", "openssl-sys"] });
+    expect(ureq!.properties!.path).toEqual(["notify@0.4.2", "ureq@2.6.2", "native-tls@0.2.11", "openssl-sys@0.9.80"]);
+    expect(sarifRun!.invocations![0]!).toEqual({ executionSuccessful: true, toolExecutionNotifications: [] });
   });
 
   it("reports input errors as tool notifications and an unsuccessful execution", async () => {
     const run = await runCli(["--format", "sarif", "/definitely/not/here"], { cwd: repo });
     expect(run.code).toBe(2);
-    const invocation = (JSON.parse(run.stdout) as Sarif.Log).runs[0]!.invocations![0]!;
+    const log = JSON.parse(run.stdout) as Sarif.Log;
+    expect(sarifErrors(log)).toEqual([]);
+    const invocation = log.runs[0]!.invocations![0]!;
     expect(invocation.executionSuccessful).toBe(false);
     expect(invocation.toolExecutionNotifications![0]).toMatchObject({ level: "error", descriptor: { id: "path-not-found" } });
+  });
+
+  it("stays complete under --quiet: warnings and warning problems are kept", async () => {
+    const dir = warningDemo();
+    const run = await runCli(["--quiet", "--format", "sarif", "."], { cwd: dir });
+    expect(run.code).toBe(0);
+    const log = JSON.parse(run.stdout) as Sarif.Log;
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0]!.results!.map((r) => r.level)).toEqual(["warning", "warning"]);
+    expect(log.runs[0]!.invocations![0]!.toolExecutionNotifications!.map((n) => n.level)).toEqual(["warning"]);
   });
 });
 
@@ -57,40 +85,106 @@ describe("--format github", () => {
     const auto = await runCli([demo], { cwd: repo, env: { GITHUB_ACTIONS: "true" } });
     const explicit = await runCli(["--format", "github", demo], { cwd: repo });
     expect(auto.stdout).toBe(explicit.stdout);
+    expect(auto.code).toBe(1);
     const lines = explicit.stdout.trim().split("\n");
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(
-      "::error file=fixtures/demo/crates/bot/Cargo.toml,line=15,col=1,title=no-native-tls%3A reqwest::reqwest 0.11.13 pulls in native-tls, openssl, openssl-sys%0Abot 0.4.2 → reqwest 0.11.13 → native-tls 0.2.11 → openssl-sys 0.9.80",
+      "::error file=fixtures/demo/crates/bot/Cargo.toml,line=15,col=1,endColumn=8,title=no-native-tls%3A reqwest::reqwest 0.11.13 pulls in native-tls, openssl, openssl-sys%0Abot 0.4.2 → reqwest 0.11.13 → native-tls 0.2.11 → openssl-sys 0.9.80",
     );
-    expect(lines.at(-1)).toMatch(/^✖ 2 findings/);
+    expect(lines[1]).toMatch(/^::error file=fixtures\/demo\/crates\/notify\/Cargo\.toml,line=12,col=1,endColumn=5,title=no-native-tls%3A ureq::/);
+    expect(lines.at(-1)).toMatch(/^✖ 2 findings \(2 errors, 0 warnings, 2 fixable with --write\)/);
   });
 
-  it("escapes data and properties as GitHub requires", () => {
-    expect(escapeData("50% done\r\nnext")).toBe("50%25 done%0D%0Anext");
-    expect(escapeProperty("a:b,c")).toBe("a%3Ab%2Cc");
+  it("is not chosen when GITHUB_ACTIONS is anything but true, when --format says otherwise, or for a report file", async () => {
+    expect((await runCli([demo], { cwd: repo, env: { GITHUB_ACTIONS: "false" } })).stdout).toMatch(/^error\[no-native-tls\]/);
+    expect(JSON.parse((await runCli(["--format", "json", demo], { cwd: repo, env: { GITHUB_ACTIONS: "true" } })).stdout)).toHaveProperty("findings");
+    const dir = scratch("gha-output");
+    const run = await runCli(["--output", "report.txt", demo], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(run.stdout).toBe("");
+    expect(readFileSync(join(dir, "report.txt"), "utf8")).toMatch(/^error\[no-native-tls\]/);
+  });
+
+  it("annotates problems as well, and --quiet leaves out warnings", async () => {
+    const dir = warningDemo();
+    const loud = await runCli(["--format", "github", "."], { cwd: dir });
+    expect(loud.stdout.split("\n").filter((l) => l.startsWith("::warning "))).toHaveLength(3);
+    expect(loud.stdout).toMatch(/^::warning file=tls-audit\.toml,line=\d+,col=\d+,title=allow-unused::/m);
+    const quiet = await runCli(["--quiet", "--format", "github", "."], { cwd: dir });
+    expect(quiet.stdout).not.toContain("::warning");
+    expect(quiet.stdout.trim().split("\n")).toHaveLength(1);
+    expect(quiet.code).toBe(0);
   });
 });
 
-describe("--output and --quiet", () => {
-  it("writes the report to a file, atomically, and nothing to stdout", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tls-audit-output-"));
+describe("--output", () => {
+  it("writes the report to a file relative to the cwd, atomically, and nothing to stdout", async () => {
+    const dir = scratch("output");
     const run = await runCli(["--format", "sarif", "--output", "report.sarif", demo], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect((JSON.parse(readFileSync(join(dir, "report.sarif"), "utf8")) as Sarif.Log).runs[0]!.results).toHaveLength(2);
+    expect(run.stderr).toBe("");
+    const log = JSON.parse(readFileSync(join(dir, "report.sarif"), "utf8")) as Sarif.Log;
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0]!.results).toHaveLength(2);
     expect(readdirSync(dir)).toEqual(["report.sarif"]);
   });
 
-  it("--quiet leaves out warnings", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tls-audit-quiet-"));
-    const { cpSync, writeFileSync } = await import("node:fs");
-    cpSync(demo, dir, { recursive: true });
-    writeFileSync(join(dir, "tls-audit.toml"), `[severity]\nnormal = "warning"\n\n[[allow]]\ndependency = "curl"\nreason = "stale"\n`);
+  it("replaces an existing report whole, with the same text stdout would get (no colour)", async () => {
+    const dir = scratch("output-replace");
+    writeFileSync(join(dir, "report.txt"), "x".repeat(100_000));
+    const run = await runCli(["-o", join(dir, "report.txt"), demo], { cwd: repo, isTTY: true });
+    const stdout = await runCli([demo], { cwd: repo });
+    expect(readFileSync(join(dir, "report.txt"), "utf8")).toBe(stdout.stdout);
+    expect(run.code).toBe(stdout.code);
+    expect(readdirSync(dir)).toEqual(["report.txt"]);
+  });
+
+  it("leaves stderr as it is: problems still go there", async () => {
+    const dir = warningDemo();
+    const toFile = await runCli(["--format", "json", "--output", "r.json", "."], { cwd: dir });
+    const toStdout = await runCli(["--format", "json", "."], { cwd: dir });
+    expect(toFile.stderr).toBe(toStdout.stderr);
+    expect(toFile.stderr).toContain("matches no finding");
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toEqual(JSON.parse(toStdout.stdout) as JsonReport);
+  });
+
+  it("exits 2 with the file and the reason when the report cannot be written, leaving no temporary file", async () => {
+    const dir = scratch("output-fail");
+    mkdirSync(join(dir, "taken"));
+    writeFileSync(join(dir, "taken/keep"), "");
+    const intoDir = await runCli(["--format", "sarif", "--output", "taken", demo], { cwd: dir });
+    expect(intoDir.code).toBe(2);
+    expect(intoDir.stdout).toBe("");
+    expect(intoDir.stderr).toMatch(/^tls-audit: cannot write the report to taken: /);
+    expect(intoDir.stderr).not.toContain("internal error");
+    expect(readdirSync(dir)).toEqual(["taken"]);
+    expect(readdirSync(join(dir, "taken"))).toEqual(["keep"]);
+    const missingDir = await runCli(["--output", "no/such/dir/report.txt", demo], { cwd: dir });
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toMatch(/^tls-audit: cannot write the report to no\/such\/dir\/report\.txt: .*ENOENT/);
+  });
+});
+
+describe("--quiet", () => {
+  it("leaves warning findings and warning problems out of stylish output, keeping the summary line", async () => {
+    const dir = warningDemo();
     const loud = await runCli(["."], { cwd: dir });
     const quiet = await runCli(["--quiet", "."], { cwd: dir });
     expect(loud.stdout).toContain("warning[no-native-tls]");
     expect(loud.stderr).toContain("matches no finding");
     expect(quiet.stdout).not.toContain("warning[no-native-tls]");
+    expect(quiet.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^✔ no native TLS found · audited \. \(3 members/)]);
     expect(quiet.stderr).toBe("");
     expect(quiet.code).toBe(0);
+    expect(loud.code).toBe(0);
+  });
+
+  it("keeps error findings, and JSON stays complete", async () => {
+    const quiet = await runCli(["-q", demo], { cwd: repo });
+    expect(quiet.stdout).toBe((await runCli([demo], { cwd: repo })).stdout);
+    const dir = warningDemo();
+    const json = JSON.parse((await runCli(["-q", "--format", "json", "."], { cwd: dir })).stdout) as JsonReport;
+    expect(json.findings.map((f) => f.severity)).toEqual(["warning", "warning"]);
+    expect(json.problems.map((p) => p.severity)).toEqual(["warning"]);
   });
 });

@@ -1,0 +1,66 @@
+// The shipped .pre-commit-hooks.yaml, checked without running hooks (the real pre-commit run is test/cli/pre-commit.test.ts).
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { JsonReport } from "../../src/report/json.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const repo = join(import.meta.dirname, "../..");
+const manifestPath = join(repo, ".pre-commit-hooks.yaml");
+
+/** The hooks file is a flat list of `- id:` maps with scalar values; enough YAML to read it without a YAML library. */
+function readHooks(text: string): Record<string, string>[] {
+  const hooks: Record<string, string>[] = [];
+  for (const line of text.split("\n")) {
+    const entry = /^(- |  )([a-z_]+): (.*)$/.exec(line);
+    if (!entry) continue;
+    if (entry[1] === "- ") hooks.push({});
+    hooks.at(-1)![entry[2]!] = entry[3]!;
+  }
+  return hooks;
+}
+
+const hooks = readHooks(readFileSync(manifestPath, "utf8"));
+const byId = new Map(hooks.map((h) => [h.id, h]));
+
+describe(".pre-commit-hooks.yaml", () => {
+  it("defines tls-audit and tls-audit-fix as node hooks that get the staged file names", () => {
+    expect(hooks.map((h) => h.id)).toEqual(["tls-audit", "tls-audit-fix"]);
+    expect(byId.get("tls-audit")).toMatchObject({ entry: "tls-audit", language: "node", pass_filenames: "true" });
+    expect(byId.get("tls-audit-fix")).toMatchObject({ entry: "tls-audit --write", language: "node", pass_filenames: "true" });
+  });
+
+  it("runs on Cargo.toml and Cargo.lock files anywhere in the tree, and on nothing else", () => {
+    for (const hook of hooks) {
+      // pre-commit uses Python's re.search; this pattern means the same in JavaScript.
+      const files = new RegExp(hook.files!);
+      for (const path of ["Cargo.toml", "Cargo.lock", "crates/bot/Cargo.toml", "a/b/c/Cargo.lock"]) expect(files.test(path), path).toBe(true);
+      for (const path of ["Cargo.toml.orig", "MyCargo.toml", "docs/Cargo.md", "cargo.toml", "Cargo.tomlx", "src/main.rs"]) expect(files.test(path), path).toBe(false);
+    }
+  });
+
+  it("names commands the package installs, with options the CLI accepts", async () => {
+    const bins = Object.keys((JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { bin: Record<string, string> }).bin);
+    const help = (await runCli(["--help"])).stdout;
+    for (const hook of hooks) {
+      const [command, ...options] = hook.entry!.split(" ");
+      expect(bins).toContain(command);
+      for (const option of options) expect(help).toContain(option);
+    }
+  });
+
+  it("audits each workspace once for the file names pre-commit passes", async () => {
+    const files = ["fixtures/demo/Cargo.toml", "fixtures/demo/crates/notify/Cargo.toml", "fixtures/demo/crates/bot/Cargo.toml", "fixtures/demo/Cargo.lock"];
+    const run = await runCli(["--format", "json", ...files], { cwd: repo });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.workspaces.map((w) => w.root)).toEqual(["fixtures/demo"]);
+    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+  });
+
+  it.skipIf(spawnSync("pre-commit", ["--version"]).status !== 0)("is a valid hooks manifest for pre-commit itself", () => {
+    const run = spawnSync("pre-commit", ["validate-manifest", manifestPath], { encoding: "utf8" });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  });
+});
