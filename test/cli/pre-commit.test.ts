@@ -20,7 +20,7 @@ describe.skipIf(!available("pre-commit") || !available("git") || head.status !==
     const config = (id: string) => `repos:\n  - repo: ${repo}\n    rev: ${head.stdout.trim()}\n    hooks:\n      - id: ${id}\n`;
     writeFileSync(join(dir, ".pre-commit-config.yaml"), config("tls-audit"));
     git("add", "-A");
-    const env = { ...process.env, PRE_COMMIT_HOME: join(dir, ".pre-commit-home") };
+    const env = { ...process.env, PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), "tls-audit-pre-commit-home-")) };
     const audit = spawnSync("pre-commit", ["run", "--files", "Cargo.toml", "crates/notify/Cargo.toml"], { cwd: dir, env, encoding: "utf8" });
     expect(audit.status, audit.stdout + audit.stderr).toBe(1);
     expect(audit.stdout).toContain("error[no-native-tls]: ureq 2.6.2 pulls in native-tls");
