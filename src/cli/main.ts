@@ -292,8 +292,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       let text: string;
       if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`;
       else if (format === "sarif") text = `${JSON.stringify(toSarif({ result, sources, cwd: io.cwd, version }), null, 2)}\n`;
-      else if (format === "github") text = `${formatGithub(shown, io.cwd, sources)}${formatSummary(shown, io.cwd, plainPalette)}\n`;
-      else text = formatStylish({ result: shown, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
+      else if (format === "github") text = `${formatGithub(shown, io.cwd, sources)}${formatSummary(result, io.cwd, plainPalette)}\n`;
+      else text = formatStylish({ result: shown, summaryOf: result, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
       if (!options.output) {
         io.stdout.write(text);
         return true;

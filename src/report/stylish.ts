@@ -134,13 +134,15 @@ export interface StylishInput {
   result: AuditResult;
   /** List which metadata source described each crate. */
   explain?: boolean;
+  /** The whole result, when `result` is a filtered view (--quiet): the summary counts everything. */
+  summaryOf?: AuditResult;
   /** Manifest texts by absolute path, for code frames. */
   sources: ReadonlyMap<string, string>;
   cwd: string;
   palette: Palette;
 }
 
-export function formatStylish({ result, sources, cwd, palette, explain }: StylishInput): string {
+export function formatStylish({ result, sources, cwd, palette, explain, summaryOf }: StylishInput): string {
   const blocks: string[] = [];
   for (const ws of result.workspaces) {
     for (const finding of ws.findings) blocks.push(formatFinding(finding, sources, cwd, palette));
@@ -149,7 +151,7 @@ export function formatStylish({ result, sources, cwd, palette, explain }: Stylis
       blocks.push([`metadata sources for ${escapeControl(displayPath(ws.workspace.root, cwd))}:`, ...lines].join("\n"));
     }
   }
-  blocks.push(formatSummary(result, cwd, palette));
+  blocks.push(formatSummary(summaryOf ?? result, cwd, palette));
   return `${blocks.join("\n\n")}\n`;
 }
 
