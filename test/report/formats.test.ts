@@ -173,7 +173,7 @@ describe("--quiet", () => {
     expect(loud.stdout).toContain("warning[no-native-tls]");
     expect(loud.stderr).toContain("matches no finding");
     expect(quiet.stdout).not.toContain("warning[no-native-tls]");
-    expect(quiet.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^✔ no native TLS found · audited \. \(3 members/)]);
+    expect(quiet.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^⚠ 2 findings \(0 errors, 2 warnings, 2 fixable with --write\) · audited \. \(3 members/)]);
     expect(quiet.stderr).toBe("");
     expect(quiet.code).toBe(0);
     expect(loud.code).toBe(0);
