@@ -1,6 +1,7 @@
 // The only module that touches the file system and the environment; everything else takes a Host.
 import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { SourcePosition } from "../problems.js";
 
 export type EntryKind = "file" | "dir" | "missing" | "other";
 
@@ -25,6 +26,8 @@ export class HostReadError extends Error {
   constructor(
     readonly path: string,
     readonly reason: string,
+    /** Where in the file the problem is, when it is in the content (the first byte that is not UTF-8). */
+    readonly position?: SourcePosition,
   ) {
     super(`${path}: ${reason}`);
     this.name = "HostReadError";
@@ -54,6 +57,37 @@ function describeFsError(error: unknown): string {
   }
 }
 
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < end; i = bytes.indexOf(0x0a, i + 1)) count++;
+  return count;
+}
+
+/** Offset of the first byte that breaks UTF-8 (WHATWG's decoder rules: no overlongs, surrogates or values past U+10FFFF). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const inRange = (at: number, low: number, high: number) => at < bytes.length && bytes[at]! >= low && bytes[at]! <= high;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // [continuation bytes, allowed range of the first continuation byte]
+    const [length, low, high] =
+      b >= 0xc2 && b <= 0xdf ? [1, 0x80, 0xbf] :
+      b === 0xe0 ? [2, 0xa0, 0xbf] :
+      b === 0xed ? [2, 0x80, 0x9f] :
+      b >= 0xe1 && b <= 0xef ? [2, 0x80, 0xbf] :
+      b === 0xf0 ? [3, 0x90, 0xbf] :
+      b === 0xf4 ? [3, 0x80, 0x8f] :
+      b >= 0xf1 && b <= 0xf3 ? [3, 0x80, 0xbf] : [0, 0, 0];
+    if (length === 0 || !inRange(i + 1, low, high)) return i;
+    for (let k = 2; k <= length; k++) if (!inRange(i + k, 0x80, 0xbf)) return i;
+    i += length + 1;
+  }
+  return bytes.length;
+}
+
 export const nodeHost: Host = {
   readText(path) {
     let size: number;
@@ -79,7 +113,10 @@ export const nodeHost: Host = {
     try {
       return decoder.decode(bytes);
     } catch {
-      throw new HostReadError(path, "file is not valid UTF-8");
+      const offset = firstInvalidUtf8(bytes);
+      const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+      const position = { line: countNewlines(bytes, offset) + 1, column: decoder.decode(bytes.subarray(lineStart, offset)).length + 1 };
+      throw new HostReadError(path, `file is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, "0") ?? "??"})`, position);
     }
   },
   kind(path) {

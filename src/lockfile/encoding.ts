@@ -43,14 +43,31 @@ function fail(file: string, message: string, line?: number, column?: number, hin
   });
 }
 
-/** Finds the line of the `[[package]]` entry for `name`/`version`, for diagnostics. */
-function packageLine(text: string, name: string, version?: string): number | undefined {
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== `name = "${name}"`) continue;
-    if (version === undefined || lines[i + 1]?.trim() === `version = "${version}"`) return i + 1;
-  }
-  return undefined;
+/**
+ * Finds the line of the `occurrence`-th `[[package]]` entry for `name`/`version`, for diagnostics. The index is built
+ * once per file: scanning the text for each warning made a lock with thousands of them quadratic (minutes for 1.5 MB).
+ */
+function packageLineFinder(text: string): (name: string, version?: string, occurrence?: number) => number | undefined {
+  let index: Map<string, number[]> | undefined;
+  const add = (key: string, line: number) => {
+    const lines = index!.get(key);
+    if (lines) lines.push(line);
+    else index!.set(key, [line]);
+  };
+  return (name, version, occurrence = 0) => {
+    if (!index) {
+      index = new Map();
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const nameMatch = /^name = "(.*)"$/.exec(lines[i]!.trim());
+        if (!nameMatch) continue;
+        add(`${nameMatch[1]}\0`, i + 1);
+        const versionMatch = /^version = "(.*)"$/.exec(lines[i + 1]?.trim() ?? "");
+        if (versionMatch) add(`${nameMatch[1]}\0${versionMatch[1]}`, i + 1);
+      }
+    }
+    return index.get(`${name}\0${version ?? ""}`)?.[occurrence];
+  };
 }
 
 /**
@@ -64,12 +81,17 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
     doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TomlError) {
-      fail(file, `invalid TOML: ${error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "")}`, error.line, error.column);
+      let reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+      // smol-toml calls a string left open at the end of its line a control character (the line break).
+      const line = (text.split("\n")[error.line - 1] ?? "").replace(/\r$/, "");
+      if (/control characters/.test(reason) && error.column > line.length) reason = "unterminated string (a quoted string must end on its line)";
+      fail(file, `invalid TOML: ${reason}`, error.line, error.column);
     }
     throw error;
   }
 
   const problems: Problem[] = [];
+  const packageLine = packageLineFinder(text);
   const metadata = (doc.metadata ?? {}) as Record<string, unknown>;
   const v1Checksums = new Map<string, string>();
   for (const [key, value] of Object.entries(metadata)) {
@@ -99,19 +121,24 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
   const packages: LockedPackage[] = [];
   const byName = new Map<string, LockedPackage[]>();
   const seen = new Set<string>();
+  /** How many entries with each name and version came before: the line of a duplicate is that occurrence's. */
+  const entriesOf = new Map<string, number>();
   for (const raw of rawPackages as RawPackage[]) {
     if (typeof raw.name !== "string" || typeof raw.version !== "string") {
-      fail(file, "a [[package]] entry has no string `name` or `version`", typeof raw.name === "string" ? packageLine(text, raw.name) : undefined);
+      fail(file, "a [[package]] entry has no string `name` or `version`", typeof raw.name === "string" ? packageLine(raw.name) : undefined);
     }
     const source = typeof raw.source === "string" ? raw.source : null;
     const key = `${raw.name} ${raw.version} ${source ?? ""}`;
+    const occurrence = entriesOf.get(`${raw.name} ${raw.version}`) ?? 0;
+    entriesOf.set(`${raw.name} ${raw.version}`, occurrence + 1);
     if (seen.has(key)) {
       problems.push({
         severity: "warning",
         code: "lockfile-duplicate-package",
         message: `package ${raw.name} ${raw.version} is listed twice; using the first entry`,
         file,
-        position: { line: packageLine(text, raw.name, raw.version) ?? 1, column: 1 },
+        // The repeated entry, not the first one.
+        position: { line: packageLine(raw.name, raw.version, occurrence) ?? 1, column: 1 },
         hint: "regenerate the lock with `cargo update -w`",
       });
       continue;
@@ -138,7 +165,7 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
     if (!pkg || pkg.name !== raw.name || pkg.version !== raw.version) continue; // a skipped duplicate
     index++;
     const deps = raw.dependencies ?? [];
-    if (!Array.isArray(deps)) fail(file, `package ${pkg.name} ${pkg.version}: \`dependencies\` must be an array`, packageLine(text, pkg.name, pkg.version));
+    if (!Array.isArray(deps)) fail(file, `package ${pkg.name} ${pkg.version}: \`dependencies\` must be an array`, packageLine(pkg.name, pkg.version));
     for (const dep of deps) {
       const ref = typeof dep === "string" ? parseDependencyRef(dep) : undefined;
       const target = ref && resolveRef(ref, byName.get(ref.name) ?? []);
@@ -148,7 +175,7 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
           code: "lockfile-ambiguous-dependency",
           message: `package ${pkg.name} ${pkg.version}: dependency "${dep}" matches several locked packages; keeping all of them`,
           file,
-          position: { line: packageLine(text, pkg.name, pkg.version) ?? 1, column: 1 },
+          position: { line: packageLine(pkg.name, pkg.version) ?? 1, column: 1 },
         });
         for (const candidate of candidates(ref!, byName.get(ref!.name) ?? [])) pkg.dependencies.push(candidate.id);
       } else if (target) {
@@ -159,7 +186,7 @@ export function decodeLockfile(text: string, file: string): DecodeResult {
           code: "lockfile-dangling-dependency",
           message: `package ${pkg.name} ${pkg.version}: dependency ${JSON.stringify(dep)} names no package in the lock; ignoring it`,
           file,
-          position: { line: packageLine(text, pkg.name, pkg.version) ?? 1, column: 1 },
+          position: { line: packageLine(pkg.name, pkg.version) ?? 1, column: 1 },
           hint: "regenerate the lock with `cargo update -w`",
         });
       }

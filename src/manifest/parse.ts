@@ -1,6 +1,6 @@
 // Cargo.toml text → typed Manifest with spans, via toml-eslint-parser (which keeps source positions).
 import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
-import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
+import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
 export interface ParseManifestResult {
@@ -36,10 +36,6 @@ function collectEntries(program: AST.TOMLProgram): KeyEntry[] {
   return entries;
 }
 
-function startsWith(path: string[], prefix: string[]): boolean {
-  return prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
-}
-
 const DEPENDENCY_TABLES: [string, DependencyKind][] = [
   ["dependencies", "normal"],
   ["dev-dependencies", "dev"],
@@ -56,6 +52,27 @@ function isTable(value: unknown): value is Table {
 const parsed = new Map<string, ParseManifestResult>();
 const PARSE_CACHE_LIMIT = 512;
 
+/** The longest key path spanOf looks up: `target.<cfg>.dependencies.<name>`. */
+const SPAN_PATH_DEPTH = 4;
+
+/** Where brackets and braces first nest 64 deep (a rough scan that skips comments and one-line strings), for the message. */
+function deepNesting(text: string): SourcePosition | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote || c === "\n") quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") i = text.indexOf("\n", i) === -1 ? text.length : text.indexOf("\n", i);
+    else if (c === "[" || c === "{") {
+      if (++depth > 64) return positionAt(text, i);
+    } else if (c === "]" || c === "}") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 /** Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. */
 export function parseManifest(text: string, file: string): ParseManifestResult {
   const key = `${file}\0${text}`;
@@ -70,9 +87,13 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
 function parseManifestUncached(text: string, file: string): ParseManifestResult {
   rejectConflictMarkers(text, file, "Cargo.toml", "resolve the conflict, then refresh the lock with `cargo update -w`");
   let program: AST.TOMLProgram;
+  let doc: Table;
+  let entries: KeyEntry[];
   try {
     // A BOM is legal at the start of the file; a space keeps every offset and line the same.
     program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+    doc = getStaticTOMLValue(program) as Table;
+    entries = collectEntries(program);
   } catch (error) {
     if (error instanceof ParseError) {
       throw new InputError({
@@ -83,14 +104,30 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
         position: { line: error.lineNumber, column: error.column + 1 },
       });
     }
+    // The parser and the AST walks recurse once per level of arrays and inline tables: some thousands of
+    // levels (a few kB of `[[[[`) overflow the stack. No real manifest nests more than a handful.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new InputError({ severity: "error", code: "toml-syntax", message: "invalid TOML: arrays or inline tables are nested too deeply", file, position: deepNesting(text) });
+    }
     throw error;
   }
-  const doc = getStaticTOMLValue(program) as Table;
-  const entries = collectEntries(program);
   const problems: Problem[] = [];
 
+  // The first entry (in source order) under each key path of up to SPAN_PATH_DEPTH keys (all spanOf asks for): a
+  // linear search per dependency was quadratic (seconds for a manifest with thousands of dependencies), and indexing
+  // every prefix of a long dotted key (`a.a.a.…`) would be quadratic again.
+  const firstUnder = new Map<string, KeyEntry>();
+  for (const entry of entries) {
+    for (let length = 1; length <= Math.min(entry.path.length, SPAN_PATH_DEPTH); length++) {
+      const key = JSON.stringify(entry.path.slice(0, length));
+      if (!firstUnder.has(key)) firstUnder.set(key, entry);
+    }
+  }
   const spanOf = (prefix: string[]): SourceSpan => {
-    const entry = entries.find((e) => startsWith(e.path, prefix));
+    const entry =
+      prefix.length === 0 ? entries[0]
+      : prefix.length <= SPAN_PATH_DEPTH ? firstUnder.get(JSON.stringify(prefix))
+      : entries.find((e) => prefix.length <= e.path.length && prefix.every((part, i) => e.path[i] === part));
     const node = entry?.node;
     if (!node) return { start: 0, end: 0, line: 1, column: 1 };
     return { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 };

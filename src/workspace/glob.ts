@@ -1,6 +1,6 @@
 // Expands `workspace.members` patterns the way cargo's `glob` crate does: per path component, directories only.
 import picomatch from "picomatch";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Host } from "../host/index.js";
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -13,7 +13,8 @@ export function expandMemberPattern(host: Host, root: string, pattern: string): 
     if (part === "..") {
       dirs = dirs.map((d) => join(d, ".."));
     } else if (part === "**") {
-      dirs = dirs.flatMap((d) => [d, ...descendants(host, d, new Set([host.realPath(d)]))]);
+      // Below a directory outside the root every match is an error anyway: `../../**` must not walk the disk.
+      dirs = dirs.flatMap((d) => [d, ...(isInside(d, root) ? descendants(host, d, new Set([host.realPath(d)])) : [])]);
     } else if (GLOB_CHARS.test(part)) {
       // The glob crate's defaults: `*` matches leading dots too.
       const isMatch = picomatch(part, { dot: true });
@@ -23,6 +24,11 @@ export function expandMemberPattern(host: Host, root: string, pattern: string): 
     }
   }
   return [...new Set(dirs)].sort();
+}
+
+function isInside(dir: string, root: string): boolean {
+  const rel = relative(root, dir);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
 export function hasGlob(pattern: string): boolean {

@@ -25,7 +25,7 @@ function readManifest(host: Host, file: string, problems: Problem[]): Manifest |
 export function toProblem(error: unknown, file: string): Problem {
   if (error instanceof InputError) return error.problem;
   if (error instanceof HostReadError) {
-    return { severity: "error", code: "file-unreadable", message: `cannot read file: ${error.reason}`, file: error.path };
+    return { severity: "error", code: "file-unreadable", message: `cannot read file: ${error.reason}`, file: error.path, position: error.position };
   }
   throw error;
 }
@@ -351,8 +351,11 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
     lockPath = lockfilePath;
     try {
       const decoded = decodeLockfile(host.readText(lockfilePath), lockfilePath);
-      lockfile = decoded.lockfile;
       problems.push(...decoded.problems);
+      if (decoded.lockfile.packages.length === 0) {
+        // A lock without packages describes nothing: audit the manifests, as without a lock, rather than nothing.
+        problems.push({ severity: "warning", code: "lockfile-missing", message: "Cargo.lock lists no packages; auditing the manifests alone", file: lockfilePath, hint: "run `cargo generate-lockfile` for a complete audit" });
+      } else lockfile = decoded.lockfile;
     } catch (error) {
       problems.push(toProblem(error, lockfilePath));
     }

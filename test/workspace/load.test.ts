@@ -11,11 +11,13 @@ function load(files: Record<string, string>, input = "/ws"): Workspace {
   return result;
 }
 const codes = (ws: Workspace) => ws.problems.map((p) => p.code);
+/** A lock with one package: an empty one counts as no lock at all. */
+const LOCK = `version = 4\n\n[[package]]\nname = "unrelated"\nversion = "0.0.0"\n`;
 
 describe("loadWorkspace: finding the root", () => {
   const files = {
     "Cargo.toml": `[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n`,
-    "Cargo.lock": "version = 4\n",
+    "Cargo.lock": LOCK,
     "crates/a/Cargo.toml": pkg("a"),
     "crates/a/src/main.rs": "",
     "crates/b/Cargo.toml": pkg("b"),
@@ -92,12 +94,12 @@ describe("loadWorkspace: members", () => {
   });
 
   it("reports a missing path dependency at its declaration", () => {
-    const ws = load({ "Cargo.toml": pkg("app", `\n[dependencies]\ngone = { path = "../gone" }\n`), "Cargo.lock": "version = 4\n" });
+    const ws = load({ "Cargo.toml": pkg("app", `\n[dependencies]\ngone = { path = "../gone" }\n`), "Cargo.lock": LOCK });
     expect(ws.problems).toMatchObject([{ code: "path-dependency-missing", severity: "error", position: { line: 7, column: 1 } }]);
   });
 
   it("reports a manifest without [package] name", () => {
-    const ws = load({ "Cargo.toml": `[workspace]\nmembers = ["a"]\n`, "a/Cargo.toml": `[package]\nversion = "1.0.0"\n`, "Cargo.lock": "version = 4\n" });
+    const ws = load({ "Cargo.toml": `[workspace]\nmembers = ["a"]\n`, "a/Cargo.toml": `[package]\nversion = "1.0.0"\n`, "Cargo.lock": LOCK });
     expect(codes(ws)).toEqual(["manifest-missing-package-name"]);
   });
 });
@@ -149,7 +151,7 @@ describe("loadWorkspace: resolver", () => {
     [pkg("a").replace('edition = "2021"\n', ""), "1"],
     [`${pkg("a")}resolver = "2"\n`.replace("2021", "2018"), "2"],
   ])("%j → resolver %s", (root, resolver) => {
-    expect(load({ "Cargo.toml": root, "Cargo.lock": "version = 4\n" }).resolver).toBe(resolver);
+    expect(load({ "Cargo.toml": root, "Cargo.lock": LOCK }).resolver).toBe(resolver);
   });
 });
 
