@@ -188,7 +188,9 @@ export function runFixes(input: FixRunInput): FixOutcome {
   }
 
   for (const [finding, changes] of plans) {
-    const edits: (TextEdit & { manifest: string })[] = changes.flatMap((c) => planTextEdits(read(c.manifest), c).map((e) => ({ ...e, manifest: c.manifest })));
+    // Two entries of one plan can target the same key (a member's entry and its sibling both inherit one
+    // [workspace.dependencies] line): merge them first, as the write does, so the edits never overlap.
+    const edits: (TextEdit & { manifest: string })[] = mergeChanges(changes).flatMap((c) => planTextEdits(read(c.manifest), c).map((e) => ({ ...e, manifest: c.manifest })));
     const caveat = caveats.get(finding);
     fixes.set(finding, { fixable: true, description: `${descriptions.get(finding)!}${caveat ? ` (${caveat})` : ""}`, changes, edits });
   }

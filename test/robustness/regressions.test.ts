@@ -91,3 +91,22 @@ describe("no walks or reads that never end", () => {
     expect(run.stderr).toBe("Cargo.lock: error: cannot read file: is not a regular file [file-unreadable]\n");
   });
 });
+
+describe("fix planning", () => {
+  it("a member entry and its [workspace.dependencies] sibling give one merged edit, not overlapping ones (fuzz crash)", async () => {
+    const { cpSync, mkdtempSync: mk, readFileSync: read, writeFileSync: write, mkdirSync: mkdir } = await import("node:fs");
+    const { tmpdir: tmp } = await import("node:os");
+    const { join: j } = await import("node:path");
+    const { runCli } = await import("../helpers/run-cli.js");
+    const repo = j(import.meta.dirname, "../..");
+    const dir = mk(j(tmp(), "tls-audit-overlap-"));
+    cpSync(j(repo, "fixtures/cargo-oracle/trixie/cases/reqwest-19"), dir, { recursive: true });
+    write(j(dir, "Cargo.toml"), read(j(dir, "Cargo.toml"), "utf8").replace("default-features = false, ", ""));
+    mkdir(j(dir, ".cargo"));
+    write(j(dir, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "r"\n[source.r]\ndirectory = "${j(repo, "fixtures/cargo-oracle/trixie/registry")}"\n`);
+    const run = await runCli(["."], { cwd: dir });
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("+ reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"charset\", \"http2\"] }");
+  });
+});
