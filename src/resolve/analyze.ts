@@ -91,7 +91,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       for (const direct of graph.edges(root, rootFor)) {
         const reached = graph.reachedTargets(direct.to, direct.toFor, options.bannedIds);
         for (const banned of reached) {
-          const key = `${direct.dep.name}\0${direct.to}\0${banned}`;
+          const key = `${direct.to}\0${banned}`; // one package, whatever names the member gives it
           const previous = found.get(key);
           if (previous) {
             if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);

@@ -147,7 +147,8 @@ function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: stri
       tag: base.tag,
       rev: base.rev,
       registry: base.registry,
-      defaultFeatures: base.defaultFeatures,
+      // A member may turn on the defaults a workspace entry turned off; turning them off is ignored (cargo warns).
+      defaultFeatures: base.defaultFeatures === false && decl.defaultFeatures === true ? true : base.defaultFeatures,
       defaultFeaturesKey: base.defaultFeaturesKey,
       features: [...new Set([...base.features, ...decl.features])],
       inheritedFrom: { file: root.file, span: base.span },
