@@ -11,7 +11,7 @@ import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
 import { SummaryTable } from "./summary.js";
 import type { DirectDependency } from "../engine/types.js";
-import { tlsCrate } from "../../rules/data/tls-crates.js";
+import { roleOf } from "../engine/run.js";
 
 export interface WorkspaceResolutionOptions {
   request: FeatureRequest;
@@ -145,7 +145,7 @@ export function resolveWorkspace(
   const stepFor = (id: number): PathStep => {
     const pkg = packages[id]!;
     const step: PathStep = { name: pkg.name, version: pkg.version, source: pkg.source };
-    const role = banned.has(pkg.name) ? "banned" : tlsCrate(pkg.name)?.role === "tls-wrapper" ? "tls-wrapper" : undefined;
+    const role = roleOf(pkg.name, banned);
     if (role) step.role = role;
     step.provider = summaries.get(id).provider;
     return step;
