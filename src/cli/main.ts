@@ -13,6 +13,7 @@ import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/target
 import { createMetadataChain } from "../registry/chain.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
+import { isAuditInput, nothingToCheck } from "./inputs.js";
 import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
 import { registrySrcProvider } from "../registry/registry-src.js";
@@ -145,7 +146,7 @@ function metadataFor(host: Host) {
   return (root: string) => createMetadataChain([vendorProvider(host, root), registrySrcProvider(host), indexCacheProvider(host), knowledgeProvider()]);
 }
 
-export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; cwd: string; isTTY: boolean } = {
+export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; cwd: string; isTTY: boolean; host?: Host } = {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
@@ -177,6 +178,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .addOption(new Option("--crypto <provider>", "rustls crypto provider --write should end up with (default: the crate's own)").choices(["ring", "aws-lc-rs"]))
       .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
+      .option("--no-cache", "neither reuse nor store the result of an identical earlier run (also TLS_AUDIT_NO_CACHE=1)")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
@@ -203,7 +205,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     const timings = options.timings || io.env.TLS_AUDIT_TIMINGS === "1" ? new Timings() : undefined;
     const started = performance.now();
-    const host: Host = timings ? { ...nodeHost, readText: (path) => timings.time("read files", () => nodeHost.readText(path)) } : nodeHost;
+    const baseHost = io.host ?? nodeHost;
+    const host: Host = timings ? { ...baseHost, readText: (path) => timings.time("read files", () => baseHost.readText(path)) } : baseHost;
     const metadata = metadataFor(host);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
     const hostTarget = targetCfg(hostTriple()) ?? allTargetCfgs()[0]!;
@@ -239,8 +242,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
             },
       };
     };
-    const absolutePaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
-    const runAudit = (over: Host) => audit({ paths: absolutePaths, host: over, configure, timings });
+    const givenPaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
+    const idle = nothingToCheck(givenPaths, (p) => host.kind(p));
+    if (idle && !options.quiet) io.stderr.write("tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n");
+    // A hook's file list may mix source files with manifests: only the files that can change an audit count.
+    const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
+    const runAudit = (over: Host): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings }));
     const resolution = !options.lockfileOnly;
     let result = runAudit(host);
     if (options.printConfig) {

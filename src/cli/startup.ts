@@ -1,0 +1,98 @@
+// The process entry point: answers what it can before loading the CLI (nothing to check, an unchanged run),
+// so that a pre-commit hook costs little more than Node's own start-up.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { nodeHost } from "../host/index.js";
+import { nothingToCheck } from "./inputs.js";
+
+/** Flags that take a value: their value is not a path. */
+const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
+/** Flags a hook may pass that cannot make a run with nothing to check do anything. */
+const HARMLESS = new Set(["-q", "--quiet", "--write", "--diff", "--color", "--no-color", "--no-cache", "--format=stylish", "--format=github"]);
+/** A run with these writes files, prints timings or reads the network: it is never replayed from the cache. */
+const UNCACHED = new Set(["--write", "--diff", "--timings", "--online", "-o", "--output", "--print-config", "--no-cache", "-h", "--help", "-V", "--version"]);
+/** The environment main() reads itself (everything else goes through the Host and is recorded). */
+const OUTPUT_ENV = ["NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"];
+
+interface Command {
+  flags: string[];
+  paths: string[];
+}
+
+function split(args: readonly string[]): Command {
+  const flags: string[] = [];
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      paths.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") paths.push(arg);
+    else if (VALUED.has(arg)) flags.push(`${arg}=${args[++i] ?? ""}`);
+    else flags.push(arg);
+  }
+  return { flags, paths };
+}
+
+/** The build's identity (dist/build-id, written by `npm run build`); undefined when running from sources. */
+function buildId(): string | undefined {
+  try {
+    return readFileSync(new URL("../../build-id", import.meta.url), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tee(stream: NodeJS.WriteStream, into: string[]): NodeJS.WritableStream {
+  return { write: (chunk: string) => (into.push(String(chunk)), stream.write(chunk)) } as unknown as NodeJS.WritableStream;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const cwd = process.cwd();
+  const env = process.env;
+  const args = argv[0] === "tls-audit" ? argv.slice(1) : argv;
+  const { flags, paths } = split(args);
+  const quiet = flags.includes("-q") || flags.includes("--quiet");
+
+  if (flags.every((flag) => HARMLESS.has(flag)) && nothingToCheck(paths.map((p) => resolve(cwd, p)), (p) => nodeHost.kind(p))) {
+    if (!quiet) process.stderr.write("tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n");
+    return 0;
+  }
+
+  const build = buildId();
+  const cacheable =
+    build !== undefined &&
+    env.TLS_AUDIT_NO_CACHE !== "1" &&
+    env.TLS_AUDIT_TIMINGS !== "1" &&
+    !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
+  if (!cacheable) return (await import("./main.js")).main(argv);
+
+  // Loaded only now: a run with nothing to check should not pay for crypto or os.
+  const [{ homedir }, { join }, { userCacheDir }, { lookupRun, recordingHost, storeRun }, { rustcCalls }] = await Promise.all([
+    import("node:os"),
+    import("node:path"),
+    import("../host/cache-dir.js"),
+    import("../host/result-cache.js"),
+    import("../host/rustc.js"),
+  ]);
+  const dir = join(userCacheDir(env, process.platform, homedir()), "runs");
+  const isTTY = Boolean(process.stdout.isTTY);
+  const key = JSON.stringify({ build, args, cwd, isTTY, env: OUTPUT_ENV.map((name) => env[name] ?? null), platform: process.platform, arch: process.arch });
+  const cached = lookupRun(dir, key, nodeHost);
+  if (cached) {
+    // The CLI writes its problems and summaries before the report.
+    process.stderr.write(cached.stderr);
+    process.stdout.write(cached.stdout);
+    return cached.exitCode;
+  }
+  const { main } = await import("./main.js");
+  const recorder = recordingHost(nodeHost);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const rustcBefore = rustcCalls();
+  const exitCode = await main(argv, { stdout: tee(process.stdout, stdout), stderr: tee(process.stderr, stderr), env, cwd, isTTY, host: recorder.host });
+  // Exit 2 may be an internal error, and rustc's answers are not recorded: neither is replayed.
+  if (exitCode !== 2 && rustcCalls() === rustcBefore) storeRun(dir, key, recorder.dependencies(), { stdout: stdout.join(""), stderr: stderr.join(""), exitCode });
+  return exitCode;
+}
