@@ -44,6 +44,18 @@ function buildId(): string | undefined {
   }
 }
 
+type Cli = typeof import("./bundle-entry.js");
+
+/** The bundled CLI (dist/cli/) when the build made one, else the modules tsc emitted. */
+async function loadCli(): Promise<Cli> {
+  try {
+    return (await import(new URL("../../cli/bundle-entry.mjs", import.meta.url).href)) as Cli;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    return import("./bundle-entry.js");
+  }
+}
+
 function tee(stream: NodeJS.WriteStream, into: string[]): NodeJS.WritableStream {
   return { write: (chunk: string) => (into.push(String(chunk)), stream.write(chunk)) } as unknown as NodeJS.WritableStream;
 }
@@ -66,15 +78,14 @@ export async function run(argv: string[]): Promise<number> {
     env.TLS_AUDIT_NO_CACHE !== "1" &&
     env.TLS_AUDIT_TIMINGS !== "1" &&
     !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
-  if (!cacheable) return (await import("./main.js")).main(argv);
+  if (!cacheable) return (await loadCli()).main(argv);
 
   // Loaded only now: a run with nothing to check should not pay for crypto or os.
-  const [{ homedir }, { join }, { userCacheDir }, { lookupRun, recordingHost, storeRun }, { rustcCalls }] = await Promise.all([
+  const [{ homedir }, { join }, { userCacheDir }, { lookupRun, recordingHost, storeRun }] = await Promise.all([
     import("node:os"),
     import("node:path"),
     import("../host/cache-dir.js"),
     import("../host/result-cache.js"),
-    import("../host/rustc.js"),
   ]);
   const dir = join(userCacheDir(env, process.platform, homedir()), "runs");
   const isTTY = Boolean(process.stdout.isTTY);
@@ -86,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(cached.stdout);
     return cached.exitCode;
   }
-  const { main } = await import("./main.js");
+  const { main, rustcCalls } = await loadCli();
   const recorder = recordingHost(nodeHost);
   const stdout: string[] = [];
   const stderr: string[] = [];

@@ -1,5 +1,5 @@
 // Plans fixes for every finding, applies them in memory, re-audits, and keeps only the changes that work.
-import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
+import { parse as parseToml } from "smol-toml";
 import type { AuditResult } from "../audit.js";
 import type { Finding, FindingFix } from "../engine/types.js";
 import type { Host } from "../host/index.js";
@@ -59,9 +59,12 @@ function mergeChanges(changes: DependencyChange[]): DependencyChange[] {
   return [...merged.values()];
 }
 
-/** Checks that a rewrite re-parses and that only the changed dependency entries differ. */
+/**
+ * Checks that a rewrite re-parses and that only the changed dependency entries differ. smol-toml reads both texts:
+ * a second, independent parser from the one that located the edits, and several times faster (no positions).
+ */
 export function verifyRewrite(before: string, after: string, changed: string[][]): string | undefined {
-  const parse = (text: string) => getStaticTOMLValue(parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text)) as Record<string, unknown>;
+  const parse = (text: string) => parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;
   let a: Record<string, unknown>;
   let b: Record<string, unknown>;
   try {

@@ -44,9 +44,25 @@ export function registryHosts(source: string): string[] {
  * crates-io source while cargo stores the files under the replacement's directory, and we cannot
  * recompute cargo's directory hash.
  */
-export function registryDirsFor(host: Host, root: string, source: string): string[] {
-  const dirs = host.listDirs(root);
+function orderRegistryDirs(dirs: readonly string[], root: string, source: string): string[] {
   const hosts = registryHosts(source);
   const preferred = dirs.filter((dir) => hosts.some((h) => dir.startsWith(`${h}-`)));
   return [...preferred, ...dirs.filter((dir) => !preferred.includes(dir))].map((dir) => join(root, dir));
+}
+
+/**
+ * For one provider's lifetime: the directory is listed once and each source's order computed once, since a
+ * resolution asks for every one of a lockfile's packages (and a missing directory is costly to re-ask).
+ */
+export function registryDirsCache(host: Host, root: string): (source: string) => string[] {
+  let dirs: string[] | undefined;
+  const bySource = new Map<string, string[]>();
+  return (source) => {
+    let ordered = bySource.get(source);
+    if (!ordered) {
+      dirs ??= host.listDirs(root);
+      bySource.set(source, (ordered = orderRegistryDirs(dirs, root, source)));
+    }
+    return ordered;
+  };
 }

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { DependencyKind } from "../manifest/model.js";
 import type { Host } from "../host/index.js";
-import { cargoHomeDir, isRegistrySource, registryDirsFor } from "./cargo-home.js";
+import { cargoHomeDir, isRegistrySource, registryDirsCache } from "./cargo-home.js";
 import type { CrateMetadata, MetaDependency, MetadataProvider } from "./model.js";
 
 /**
@@ -152,6 +152,7 @@ export interface IndexCacheOptions {
 export function indexCacheProvider(host: Host, options: IndexCacheOptions = {}): MetadataProvider {
   const home = options.cargoHome ?? cargoHomeDir(host);
   const root = home === undefined ? undefined : join(home, "registry", "index");
+  const dirsFor = root === undefined ? undefined : registryDirsCache(host, root);
   const files = new Map<string, IndexCacheFile | undefined>();
 
   function load(path: string): IndexCacheFile | undefined {
@@ -171,9 +172,9 @@ export function indexCacheProvider(host: Host, options: IndexCacheOptions = {}):
   return {
     name: "index-cache",
     lookup(name, version, source): CrateMetadata | undefined {
-      if (root === undefined || !isRegistrySource(source)) return undefined;
+      if (dirsFor === undefined || !isRegistrySource(source)) return undefined;
       const rel = indexFilePath(name);
-      for (const dir of registryDirsFor(host, root, source)) {
+      for (const dir of dirsFor(source)) {
         const path = join(dir, ".cache", rel);
         const file = load(path);
         const entry = file?.entries.find((e) => e.version === version);

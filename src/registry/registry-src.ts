@@ -1,7 +1,7 @@
 // Metadata from crates cargo already unpacked: $CARGO_HOME/registry/src/<registry>-<hash>/<name>-<version>/Cargo.toml.
 import { join } from "node:path";
 import type { Host } from "../host/index.js";
-import { cargoHomeDir, isRegistrySource, registryDirsFor } from "./cargo-home.js";
+import { cargoHomeDir, isRegistrySource, registryDirsCache } from "./cargo-home.js";
 import type { CrateMetadata, MetadataProvider } from "./model.js";
 import { metadataFromManifest } from "./normalized-manifest.js";
 
@@ -17,11 +17,12 @@ export interface RegistrySrcOptions {
 export function registrySrcProvider(host: Host, options: RegistrySrcOptions = {}): MetadataProvider {
   const home = options.cargoHome ?? cargoHomeDir(host);
   const root = home === undefined ? undefined : join(home, "registry", "src");
+  const dirsFor = root === undefined ? undefined : registryDirsCache(host, root);
   return {
     name: "registry-src",
     lookup(name, version, source): CrateMetadata | undefined {
-      if (root === undefined || !isRegistrySource(source)) return undefined;
-      for (const dir of registryDirsFor(host, root, source)) {
+      if (dirsFor === undefined || !isRegistrySource(source)) return undefined;
+      for (const dir of dirsFor(source)) {
         const manifest = join(dir, `${name}-${version}`, "Cargo.toml");
         if (host.kind(manifest) !== "file") continue;
         let meta: CrateMetadata;

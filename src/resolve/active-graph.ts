@@ -20,7 +20,6 @@ export interface ActiveEdge {
 /** The active graph of one root member under one feature resolution and one edge/target filter. */
 export class ActiveGraph {
   private readonly edgeCache = new Map<number, ActiveEdge[]>();
-  private readonly reachCache = new Map<number, ReadonlySet<number>>();
 
   constructor(
     private readonly summaries: SummaryTable,
@@ -37,12 +36,8 @@ export class ActiveGraph {
     const edges: ActiveEdge[] = [];
     const summary = this.summaries.get(id);
     for (const dep of summary.dependencies) {
-      if (!this.options.edgeKinds.has(dep.kind)) continue;
-      if (dep.kind === "dev" && id !== this.root) continue;
-      if (dep.target !== null && this.options.platformActive && !this.options.platformActive(dep.target, fk === FeaturesFor.Host || dep.kind === "build")) continue;
-      if (dep.optional && !isDependencyActive(this.resolved, id, fk, dep.name)) continue;
-      const toFor = fk !== FeaturesFor.Normal ? fk : dep.kind === "build" || this.summaries.get(dep.to).procMacro ? FeaturesFor.Host : FeaturesFor.Normal;
-      edges.push({ from: id, fromFor: fk, to: dep.to, toFor, dep });
+      if (!this.isActive(id, fk, dep)) continue;
+      edges.push({ from: id, fromFor: fk, to: dep.to, toFor: toForOf(fk, dep, this.summaries.get(dep.to).procMacro), dep });
     }
     this.edgeCache.set(key, edges);
     return edges;
@@ -50,39 +45,50 @@ export class ActiveGraph {
 
   /** Lock ids of the packages in `targets` reachable from a node (itself included). */
   reachedTargets(id: number, fk: FeaturesFor, targets: ReadonlySet<number>): ReadonlySet<number> {
-    const start = packageKey(id, fk);
-    const cached = this.reachCache.get(start);
-    if (cached) return cached;
-    // Iterative post-order DFS; cargo's non-dev graph is acyclic, so an in-progress node contributes nothing.
-    const stack: [number, FeaturesFor, number][] = [[id, fk, 0]];
-    const inProgress = new Set<number>([start]);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const [nodeId, nodeFor, index] = top;
-      const edges = this.edges(nodeId, nodeFor);
-      if (index < edges.length) {
-        top[2]++;
-        const edge = edges[index]!;
-        const key = packageKey(edge.to, edge.toFor);
-        if (!this.reachCache.has(key) && !inProgress.has(key)) {
-          inProgress.add(key);
-          stack.push([edge.to, edge.toFor, 0]);
+    return this.reachIndex(targets).get(packageKey(id, fk)) ?? EMPTY;
+  }
+
+  private reachIndexCache: { targets: ReadonlySet<number>; index: Map<number, Set<number>> } | undefined;
+
+  /**
+   * For every node with an active path to a target, the targets it reaches. Walked backwards from the targets,
+   * so only their ancestors are visited: a few hundred nodes where a forward walk visits the whole build. An edge is
+   * judged by its dependent's own features; a dependent the root never reaches is harmless, as nothing asks for it.
+   */
+  private reachIndex(targets: ReadonlySet<number>): Map<number, Set<number>> {
+    if (this.reachIndexCache?.targets === targets) return this.reachIndexCache.index;
+    const index = new Map<number, Set<number>>();
+    for (const target of targets) {
+      const queue: number[] = [packageKey(target, FeaturesFor.Normal), packageKey(target, FeaturesFor.Host)];
+      const seen = new Set(queue);
+      for (let head = 0; head < queue.length; head++) {
+        const key = queue[head]!;
+        let reached = index.get(key);
+        if (!reached) index.set(key, (reached = new Set()));
+        reached.add(target);
+        const id = key >> 1;
+        const fk: FeaturesFor = key & 1;
+        const procMacro = this.summaries.get(id).procMacro;
+        for (const { from, dep } of this.summaries.incoming(id)) {
+          for (const fromFor of [FeaturesFor.Normal, FeaturesFor.Host]) {
+            const parent = packageKey(from, fromFor);
+            if (seen.has(parent) || toForOf(fromFor, dep, procMacro) !== fk || !this.isActive(from, fromFor, dep)) continue;
+            seen.add(parent);
+            queue.push(parent);
+          }
         }
-        continue;
       }
-      stack.pop();
-      const key = packageKey(nodeId, nodeFor);
-      inProgress.delete(key);
-      let reached: Set<number> | undefined = targets.has(nodeId) ? new Set([nodeId]) : undefined;
-      for (const edge of edges) {
-        const child = this.reachCache.get(packageKey(edge.to, edge.toFor));
-        if (!child || child.size === 0) continue;
-        reached ??= new Set();
-        for (const t of child) reached.add(t);
-      }
-      this.reachCache.set(key, reached ?? EMPTY);
     }
-    return this.reachCache.get(start)!;
+    this.reachIndexCache = { targets, index };
+    return index;
+  }
+
+  /** Whether cargo tree's `add_pkg` keeps this edge of a node. */
+  private isActive(id: number, fk: FeaturesFor, dep: SummaryDependency): boolean {
+    if (!this.options.edgeKinds.has(dep.kind)) return false;
+    if (dep.kind === "dev" && id !== this.root) return false;
+    if (dep.target !== null && this.options.platformActive && !this.options.platformActive(dep.target, fk === FeaturesFor.Host || dep.kind === "build")) return false;
+    return !dep.optional || isDependencyActive(this.resolved, id, fk, dep.name);
   }
 
   /** Every node reachable from the root, with the first edge path that reached it (breadth first). */
@@ -116,6 +122,8 @@ export class ActiveGraph {
 
   /** Shortest path of edges from a node to the package `target`, or undefined. */
   shortestPath(id: number, fk: FeaturesFor, target: number): ActiveEdge[] | undefined {
+    // Once targets are indexed, nodes that cannot reach this one are not worth a visit.
+    const index = this.reachIndexCache?.targets.has(target) ? this.reachIndexCache.index : undefined;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(id, fk), null]]);
     const queue: [number, FeaturesFor][] = [[id, fk]];
     for (let head = 0; head < queue.length; head++) {
@@ -127,7 +135,7 @@ export class ActiveGraph {
       }
       for (const edge of this.edges(nodeId, nodeFor)) {
         const key = packageKey(edge.to, edge.toFor);
-        if (parent.has(key)) continue;
+        if (parent.has(key) || (index && !index.get(key)?.has(target))) continue;
         parent.set(key, edge);
         queue.push([edge.to, edge.toFor]);
       }
@@ -137,3 +145,8 @@ export class ActiveGraph {
 }
 
 const EMPTY: ReadonlySet<number> = new Set();
+
+/** Build scripts and proc-macros are built for the host, and so is everything below a host node. */
+function toForOf(fk: FeaturesFor, dep: SummaryDependency, childIsProcMacro: boolean): FeaturesFor {
+  return fk !== FeaturesFor.Normal ? fk : dep.kind === "build" || childIsProcMacro ? FeaturesFor.Host : FeaturesFor.Normal;
+}

@@ -16,6 +16,11 @@ export interface MemberAnalysisOptions {
   /** The build machine, for build scripts and proc-macros. */
   host: TargetCfg;
   bannedIds: ReadonlySet<number>;
+  /**
+   * Banned packages reachable from a package over every locked edge: an upper bound of what any scope can find,
+   * so wider scopes are skipped once everything within the bound is found.
+   */
+  lockReach?: (id: number) => ReadonlySet<number>;
   /** Reports a target key that cannot be parsed (the dependency is then kept, which is the sound choice). */
   onBadCfg?: (spec: string, error: CfgParseError) => void;
 }
@@ -80,8 +85,13 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   };
 
   const found = new Map<string, ReachedBanned>();
+  const rootDeps = summaries.get(root).dependencies;
+  const boundMet = (): boolean =>
+    options.lockReach !== undefined && rootDeps.every((dep) => [...options.lockReach!(dep.to)].every((banned) => found.has(`${dep.to}\0${banned}`)));
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
+    // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
+    if (build && boundMet()) break;
     const resolved = resolutionFor(hasDevUnits);
     for (const target of targets ?? [null]) {
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;

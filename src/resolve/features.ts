@@ -44,6 +44,26 @@ export interface ResolvedFeatures {
 
 export const packageKey = (id: number, fk: FeaturesFor) => id * 2 + fk;
 
+const REQUESTED: ActivationCause = { type: "requested" };
+const DEFAULT_FEATURE: FeatureValue = { type: "feature", name: "default" };
+
+// Summaries are immutable and shared by every member's resolution: their feature strings are parsed once.
+const parsedByDependency = new WeakMap<SummaryDependency, FeatureValue[]>();
+function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
+  let parsed = parsedByDependency.get(dep);
+  if (!parsed) parsedByDependency.set(dep, (parsed = dep.features.map(parseFeatureValue)));
+  return parsed;
+}
+type ActiveDeps = { all: [SummaryDependency, FeaturesFor][]; byName: Map<string, [SummaryDependency, FeaturesFor][]> };
+const sharedActiveDeps = new WeakMap<PackageSummary, ActiveDeps[]>();
+const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
+const parsedValues = new Map<string, FeatureValue>();
+function featureValue(text: string): FeatureValue {
+  let parsed = parsedValues.get(text);
+  if (!parsed) parsedValues.set(text, (parsed = parseFeatureValue(text)));
+  return parsed;
+}
+
 export function isDependencyActive(resolved: ResolvedFeatures, id: number, fk: FeaturesFor, dep: string): boolean {
   return resolved.dependencies.get(packageKey(id, resolved.decoupleHostDeps ? fk : FeaturesFor.Normal))?.has(dep) ?? false;
 }
@@ -77,43 +97,66 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     return set;
   };
 
-  /** The active dependency declarations of a package with the FeaturesFor of each. */
-  const depsOf = (summary: PackageSummary, fk: FeaturesFor): [SummaryDependency, FeaturesFor][] => {
-    const result: [SummaryDependency, FeaturesFor][] = [];
+  const activeDeps = new Map<number, ActiveDeps>();
+  /**
+   * The active dependency declarations of a package with the FeaturesFor of each, also by name. Without a platform
+   * filter they depend only on the summary and a few flags, so every member's resolution shares them.
+   */
+  const depsOf = (summary: PackageSummary, fk: FeaturesFor): ActiveDeps => {
+    const slot = ignoreInactiveTargets ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
+    const key = packageKey(summary.id, fk);
+    const cached = slot === -1 ? activeDeps.get(key) : sharedActiveDeps.get(summary)?.[slot];
+    if (cached) return cached;
+    const all: [SummaryDependency, FeaturesFor][] = [];
+    const byName = new Map<string, [SummaryDependency, FeaturesFor][]>();
     for (const dep of summary.dependencies) {
       if (dep.target !== null && ignoreInactiveTargets && !options.platformActive!(dep.target, dep.kind === "build" || fk === FeaturesFor.Host)) continue;
       if (decoupleDevDeps && dep.kind === "dev") continue;
       // Dev-dependencies only count for the root member: cargo resolves other packages without them.
       if (dep.kind === "dev" && summary.id !== root) continue;
       const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || summaries.get(dep.to).procMacro) ? FeaturesFor.Host : fk;
-      result.push([dep, depFk]);
+      const pair: [SummaryDependency, FeaturesFor] = [dep, depFk];
+      all.push(pair);
+      const named = byName.get(dep.name);
+      if (named) named.push(pair);
+      else byName.set(dep.name, [pair]);
+    }
+    const result = { all, byName };
+    if (slot === -1) activeDeps.set(key, result);
+    else {
+      let slots = sharedActiveDeps.get(summary);
+      if (!slots) sharedActiveDeps.set(summary, (slots = []));
+      slots[slot] = result;
     }
     return result;
   };
+  const NO_DEPS: [SummaryDependency, FeaturesFor][] = [];
+  const depsNamed = (summary: PackageSummary, fk: FeaturesFor, name: string) => depsOf(summary, fk).byName.get(name) ?? NO_DEPS;
 
-  const valuesFromDependency = (dep: SummaryDependency): [FeatureValue, ActivationCause][] => {
+  /** The feature values a dependency declaration asks of its child; the same for every resolution, so kept. */
+  const valuesFromDependency = (dep: SummaryDependency): readonly FeatureValue[] => {
+    let values = requestedByDependency.get(dep);
+    if (values) return values;
     const child = summaries.get(dep.to);
-    if (dep.anyFeatures) return [...child.features.keys()].map((f) => [{ type: "feature", name: f }, { type: "requested" }]);
-    const values: FeatureValue[] = dep.features.map(parseFeatureValue);
-    if (dep.defaultFeatures && child.features.has("default")) values.push({ type: "feature", name: "default" });
-    return values.map((v) => [v, { type: "requested" }]);
+    if (dep.anyFeatures) values = [...child.features.keys()].map((name): FeatureValue => ({ type: "feature", name }));
+    else if (dep.defaultFeatures && child.features.has("default")) values = [...parsedFeatures(dep), DEFAULT_FEATURE];
+    else values = parsedFeatures(dep);
+    requestedByDependency.set(dep, values);
+    return values;
   };
 
-  const activatePkg = (id: number, fk: FeaturesFor, values: [FeatureValue, ActivationCause][]) => {
+  const activatePkg = (id: number, fk: FeaturesFor, values: readonly FeatureValue[], cause: ActivationCause) => {
     entry(features, id, fk);
-    for (const [value, cause] of values) activateValue(id, fk, value, cause);
+    for (const value of values) activateValue(id, fk, value, cause);
     const key = packageKey(id, fk);
     if (processed.has(key)) return;
     processed.add(key);
     const summary = summaries.get(id);
-    for (const [dep, depFk] of depsOf(summary, fk)) {
+    for (const [dep, depFk] of depsOf(summary, fk).all) {
       if (dep.optional) continue;
-      activatePkg(dep.to, depFk, dependentCauses(valuesFromDependency(dep), id, fk, dep.name));
+      activatePkg(dep.to, depFk, valuesFromDependency(dep), { type: "dependent", from: id, fromFor: fk, dep: dep.name });
     }
   };
-
-  const dependentCauses = (values: [FeatureValue, ActivationCause][], from: number, fromFor: FeaturesFor, depName: string, feature?: string): [FeatureValue, ActivationCause][] =>
-    values.map(([v]) => [v, { type: "dependent", from, fromFor, dep: depName, feature }]);
 
   const activateValue = (id: number, fk: FeaturesFor, value: FeatureValue, cause: ActivationCause) => {
     switch (value.type) {
@@ -132,7 +175,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     enabled.set(name, cause);
     const values = summaries.get(id).features.get(name);
     if (!values) return;
-    for (const value of values) activateValue(id, fk, value, { type: "feature", feature: name });
+    const because: ActivationCause = { type: "feature", feature: name };
+    for (const value of values) activateValue(id, fk, value, because);
   };
 
   const causeFeature = (cause: ActivationCause) => (cause.type === "feature" ? cause.feature : undefined);
@@ -143,19 +187,17 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const weakKey = `${packageKey(id, fk)}\0${depName}`;
     const deferred = deferredWeak.get(weakKey);
     deferredWeak.delete(weakKey);
-    for (const [dep, depFk] of depsOf(summaries.get(id), fk)) {
-      if (dep.name !== depName) continue;
+    for (const [dep, depFk] of depsNamed(summaries.get(id), fk, depName)) {
       if (deferred) {
-        for (const [feature, asked] of deferred) activateValue(dep.to, depFk, parseFeatureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
+        for (const [feature, asked] of deferred) activateValue(dep.to, depFk, featureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
       }
-      activatePkg(dep.to, depFk, dependentCauses(valuesFromDependency(dep), id, fk, depName, causeFeature(cause)));
+      activatePkg(dep.to, depFk, valuesFromDependency(dep), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
     }
   };
 
   const activateDepFeature = (id: number, fk: FeaturesFor, depName: string, depFeature: string, weak: boolean, cause: ActivationCause) => {
     const summary = summaries.get(id);
-    for (const [dep, depFk] of depsOf(summary, fk)) {
-      if (dep.name !== depName) continue;
+    for (const [dep, depFk] of depsNamed(summary, fk, depName)) {
       if (dep.optional) {
         if (weak && !(dependencies.get(packageKey(id, stored(fk)))?.has(depName) ?? false)) {
           // Weak and not yet active: remembered in case something enables the dependency later.
@@ -169,7 +211,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
         // Pre-weak-dependency behaviour: `x/f` also enables the implicit feature `x`, unless `dep:` hid it.
         if (!weak && summary.features.has(depName)) activateFeature(id, fk, depName, cause);
       }
-      activateValue(dep.to, depFk, parseFeatureValue(depFeature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
+      activateValue(dep.to, depFk, featureValue(depFeature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
     }
   };
 
@@ -177,8 +219,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const requested: FeatureValue[] = request.features.flatMap((f) => f.split(/[\s,]+/)).filter(Boolean).map(parseFeatureValue);
   if (request.defaultFeatures && rootSummary.features.has("default")) requested.push({ type: "feature", name: "default" });
   if (request.allFeatures) for (const name of rootSummary.features.keys()) requested.push({ type: "feature", name });
-  const rootValues: [FeatureValue, ActivationCause][] = requested.map((v) => [v, { type: "requested" }]);
-  if (trackForHost && rootSummary.procMacro) activatePkg(root, FeaturesFor.Normal, rootValues);
-  activatePkg(root, trackForHost && rootSummary.procMacro ? FeaturesFor.Host : FeaturesFor.Normal, rootValues);
+  if (trackForHost && rootSummary.procMacro) activatePkg(root, FeaturesFor.Normal, requested, REQUESTED);
+  activatePkg(root, trackForHost && rootSummary.procMacro ? FeaturesFor.Host : FeaturesFor.Normal, requested, REQUESTED);
   return { features, dependencies, decoupleHostDeps };
 }

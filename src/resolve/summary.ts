@@ -68,8 +68,25 @@ export class SummaryTable {
     if (!summary) {
       summary = this.build(id);
       this.cache.set(id, summary);
+      this.builtOrder.push(summary);
     }
     return summary;
+  }
+
+  private readonly builtOrder: PackageSummary[] = [];
+  private readonly incomingIndex: { from: number; dep: SummaryDependency }[][] = [];
+  private indexed = 0;
+
+  /**
+   * The declared dependencies that lead to a package, from the summaries built so far: every package a resolution
+   * reached has one, and building the others would look up metadata nothing needs.
+   */
+  incoming(id: number): readonly { from: number; dep: SummaryDependency }[] {
+    for (; this.indexed < this.builtOrder.length; this.indexed++) {
+      const summary = this.builtOrder[this.indexed]!;
+      for (const dep of summary.dependencies) (this.incomingIndex[dep.to] ??= []).push({ from: summary.id, dep });
+    }
+    return this.incomingIndex[id] ?? [];
   }
 
   /** Every summary built so far (the packages the resolution touched). */

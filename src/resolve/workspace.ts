@@ -66,10 +66,10 @@ export function resolveWorkspace(
     problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
   };
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
-    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg });
+    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock });
 
   const lockReach = new Map<number, ReadonlySet<number>>();
-  /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation). */
+  /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
   const reachInLock = (id: number): ReadonlySet<number> => {
     const cached = lockReach.get(id);
     if (cached) return cached;
@@ -80,7 +80,7 @@ export function resolveWorkspace(
       const at = stack.pop()!;
       if (bannedIds.has(at)) found.add(at);
       for (const next of packages[at]!.dependencies) {
-        if (!seen.has(next) && !graph.memberIds.has(next)) {
+        if (!seen.has(next)) {
           seen.add(next);
           stack.push(next);
         }
