@@ -3,7 +3,7 @@
 // The import is guarded so that a broken install says so in one line instead of a stack trace.
 let run;
 try {
-  ({ run } = await import("../dist/src/cli/startup.js"));
+  ({ run } = await import("../dist/cli/startup.mjs"));
 } catch (error) {
   process.stderr.write(`tls-audit: internal error, please report (installation is incomplete): ${String(error?.message ?? error).split("\n")[0]}\n`);
   process.exit(2);

@@ -1,8 +1,13 @@
 // The process entry point: answers what it can before loading the CLI (nothing to check, an unchanged run),
 // so that a pre-commit hook costs little more than Node's own start-up.
+// It is bundled on its own into dist/cli/startup.mjs (scripts/bundle.mjs), beside the CLI's bundle: the paths below
+// are relative to that directory.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
+import { lookupRun, recordingHost, storeRun } from "../host/result-cache.js";
 import { nothingToCheck } from "./inputs.js";
 
 /** Flags that take a value: their value is not a path. */
@@ -38,7 +43,7 @@ function split(args: readonly string[]): Command {
 /** The build's identity (dist/build-id, written by `npm run build`); undefined when running from sources. */
 function buildId(): string | undefined {
   try {
-    return readFileSync(new URL("../../build-id", import.meta.url), "utf8").trim() || undefined;
+    return readFileSync(new URL("../build-id", import.meta.url), "utf8").trim() || undefined;
   } catch {
     return undefined;
   }
@@ -46,14 +51,9 @@ function buildId(): string | undefined {
 
 type Cli = typeof import("./bundle-entry.js");
 
-/** The bundled CLI (dist/cli/) when the build made one, else the modules tsc emitted. */
+/** The bundled CLI; a computed URL, so that bundling this module does not pull the CLI in. */
 async function loadCli(): Promise<Cli> {
-  try {
-    return (await import(new URL("../../cli/bundle-entry.mjs", import.meta.url).href)) as Cli;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
-    return import("./bundle-entry.js");
-  }
+  return (await import(new URL("./bundle-entry.mjs", import.meta.url).href)) as Cli;
 }
 
 function tee(stream: NodeJS.WriteStream, into: string[]): NodeJS.WritableStream {
@@ -80,13 +80,6 @@ export async function run(argv: string[]): Promise<number> {
     !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
   if (!cacheable) return (await loadCli()).main(argv);
 
-  // Loaded only now: a run with nothing to check should not pay for crypto or os.
-  const [{ homedir }, { join }, { userCacheDir }, { lookupRun, recordingHost, storeRun }] = await Promise.all([
-    import("node:os"),
-    import("node:path"),
-    import("../host/cache-dir.js"),
-    import("../host/result-cache.js"),
-  ]);
   const dir = join(userCacheDir(env, process.platform, homedir()), "runs");
   const isTTY = Boolean(process.stdout.isTTY);
   const key = JSON.stringify({ build, args, cwd, isTTY, env: OUTPUT_ENV.map((name) => env[name] ?? null), platform: process.platform, arch: process.arch });
