@@ -1,75 +1,287 @@
 #!/usr/bin/env node
-// `npm run bench`: whole-process cold runs of the built CLI on the largest corpus workspaces and the demo,
-// next to `node -e 0` measured in the same run. Writes bench/results/latest.{json,md}.
+// `npm run bench`: whole-process cold runs of the built CLI next to `node -e 0` (the floor) and, on the same
+// Debian-registry workspaces, next to cargo. Checks the targets of issue 6 and writes bench/results/latest.{json,md}.
+//
+//   BENCH_RUNS=10        measured runs per row, after one warm-up run each (the issue asks for at least 10)
+//   BENCH_ONLY=a,b       only rows whose label contains one of these substrings (case-insensitive); the floor always runs
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generate } from "./synthetic.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const corpus = join(repo, "../shared/corpus");
-const runs = Number(process.env.BENCH_RUNS ?? 10);
+const oracle = join(repo, "fixtures/cargo-oracle");
 const bin = join(repo, "bin/tls-audit.js");
+const runs = Number(process.env.BENCH_RUNS ?? 10);
+const only = (process.env.BENCH_ONLY ?? "").toLowerCase().split(",").filter(Boolean);
+const tmp = mkdtempSync(join(tmpdir(), "tls-audit-bench-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+process.on("SIGINT", () => process.exit(130)); // so Ctrl-C still removes the temp workspaces (20k synthetic packages)
 
-/** One cold process; wall time from spawn to exit, peak RSS from GNU time when present. */
-function measure(args) {
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const notes = [];
+function note(text) {
+  notes.push(text);
+  console.log(`note: ${text}`);
+}
+
+// Rows control the cache explicitly, so a TLS_AUDIT_* variable in the caller's shell must not leak into them.
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TLS_AUDIT_")));
+const NO_CACHE = { TLS_AUDIT_NO_CACHE: "1" };
+
+const timeBin = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0 ? "/usr/bin/time" : undefined;
+// Without GNU time, node children report their own peak RSS at exit (process.resourceUsage); other commands get none.
+const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\n"+process.resourceUsage().maxRSS+"\\n"))`;
+
+/** One cold process: wall time from spawn to exit, peak RSS in MB (last stderr line, from GNU time or the hook). */
+function measure({ cmd, args, cwd, env, ok }) {
+  const [file, argv] = timeBin ? [timeBin, ["-f", "%M", cmd, ...args]] : cmd === process.execPath ? [cmd, ["--import", RSS_HOOK, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
-  const run = timeBin
-    ? spawnSync(timeBin, ["-f", "%M", process.execPath, ...args], { encoding: "utf8", maxBuffer: 64 << 20 })
-    : spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  const run = spawnSync(file, argv, { cwd, env: { ...baseEnv, ...env }, encoding: "utf8", maxBuffer: 256 << 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const rssKb = timeBin ? Number(run.stderr.trim().split("\n").at(-1)) : NaN;
-  if (run.status !== 0 && run.status !== 1) throw new Error(`${args.join(" ")} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
-  return { ms, rssMb: rssKb / 1024 };
+  if (!ok.includes(run.status)) throw new Error(`exited ${run.status}: ${(run.stderr ?? String(run.error)).slice(-800)}`);
+  const rssKb = Number(run.stderr.trim().split("\n").at(-1));
+  return { ms, rssMb: Number.isFinite(rssKb) && (timeBin || cmd === process.execPath) ? rssKb / 1024 : NaN, status: run.status };
 }
 
-function series(label, args) {
-  measure(args); // warm-up: file cache, not the process
-  const samples = Array.from({ length: runs }, () => measure(args));
+const median = (xs) => (xs.length % 2 ? xs[xs.length >> 1] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2);
+
+function stats(samples) {
   const times = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const median = times.length % 2 ? times[times.length >> 1] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
-  return { label, runs, medianMs: median, minMs: times[0], maxMs: times.at(-1), peakRssMb: Math.max(...samples.map((s) => s.rssMb)) };
+  const rss = samples.map((s) => s.rssMb).filter(Number.isFinite);
+  return { runs: samples.length, medianMs: median(times), minMs: times[0], maxMs: times.at(-1), peakRssMb: rss.length ? Math.max(...rss) : null, exitCodes: [...new Set(samples.map((s) => s.status))] };
 }
 
-const cases = [["node -e 0 (floor)", ["-e", "0"]], ["demo (exact)", [bin, "--format", "json", join(repo, "fixtures/demo")]]];
+/** Memoised preparation shared by several rows (a workspace copy, a registry). */
+function once(fn) {
+  const memo = new Map();
+  return (...key) => {
+    const k = key.join("/");
+    if (!memo.has(k)) memo.set(k, fn(...key));
+    return memo.get(k);
+  };
+}
+const nonEmpty = (dir) => existsSync(dir) && readdirSync(dir).length > 0;
+/** A tls-audit run (exit 1 = findings); real work unless `env` selects the cache. */
+const tlsAudit = (args, { cwd, env = NO_CACHE } = {}) => ({ cmd: process.execPath, args: [bin, ...args], cwd, env, ok: [0, 1] });
+
+// ---- Debian-registry workspaces (the differential suite's cases, fixtures/cargo-oracle) ----
+// Registry location as scripts/cargo-oracle/generate.py and judge-fixes.py use it.
+const registryRoot = process.env.DIFF_REGISTRY_ROOT ?? "/tmp/tls-audit-oracle-registry";
+const cargoHome = join(tmp, "cargo-home"); // keeps the user's ~/.cargo out of both cargo and tls-audit
+// The real cargo binary, not the rustup proxy: the proxy's ~20 ms would flatter the ratio.
+const cargoBin = (() => {
+  const which = spawnSync("rustup", ["which", "cargo"], { encoding: "utf8" });
+  const cmd = which.status === 0 ? which.stdout.trim() : "cargo";
+  const version = spawnSync(cmd, ["--version"], { encoding: "utf8" });
+  return version.status === 0 ? { cmd, version: version.stdout.trim() } : undefined;
+})();
+if (!cargoBin) note("cargo rows skipped: cargo is not installed");
+
+const debianRegistry = once((suite) => {
+  const dir = join(registryRoot, suite);
+  if (!nonEmpty(dir)) {
+    // generate.py builds a missing registry (its crate list, ../shared/tools/debian-crates); --collect-only into a
+    // throwaway --out does only that.
+    console.log(`building the ${suite} Debian registry in ${dir} (network)…`);
+    const args = [join(repo, "scripts/cargo-oracle/generate.py"), "--registry-root", registryRoot, "--collect-only", "--out", join(tmp, "oracle-out"), suite];
+    const built = spawnSync("python3", args, { encoding: "utf8" });
+    if (!nonEmpty(dir)) return note(`Debian ${suite} rows skipped: registry ${dir} missing and could not be built (${(built.stderr || String(built.error)).trim().split("\n").at(-1)})`);
+  }
+  return dir;
+});
+
+/** Points a copy of fixtures at the Debian registry, as judge-fixes.py does; cargo and tls-audit both read it. */
+function pointAt(dir, registry) {
+  mkdirSync(join(dir, ".cargo"), { recursive: true });
+  writeFileSync(join(dir, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "${registry}"\n[net]\noffline = true\n`);
+}
+
+/** A temp copy of one case (nothing is written into fixtures/, cargo may write into the workspace). */
+const debianCase = once((suite, name) => {
+  const registry = debianRegistry(suite);
+  if (!registry) return;
+  const ws = join(tmp, "debian", suite, name);
+  cpSync(join(oracle, suite, "cases", name), ws, { recursive: true });
+  rmSync(join(ws, "expected.json"));
+  pointAt(ws, registry);
+  return ws;
+});
+
+const cargoRow = (suite, name, args) => () => {
+  if (!cargoBin) return;
+  const ws = debianCase(suite, name);
+  return ws && { cmd: cargoBin.cmd, args, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
+};
+
+// The largest reqwest case of each suite (by locked packages); each has openssl-sys in its lock, so `cargo tree -i` has work.
+const DEBIAN = [["bookworm", "reqwest-21"], ["trixie", "reqwest-21"], ["sid", "reqwest-22"]];
+const AGGREGATE_SUITE = "bookworm";
+
+// ---- rows: label (what BENCH_ONLY matches) and a lazy spec, prepared only when the row is selected ----
+const FLOOR = "node -e 0 (floor)";
+const rows = [[FLOOR, () => ({ cmd: process.execPath, args: ["-e", "0"], ok: [0] })]];
+
+// Nothing to check: a pre-commit hook handing over only non-Cargo files, inside a big workspace (a vector copy
+// with the README.md and src/lib.rs the corpus trimmed); and re-runs answered from the on-disk result cache.
+rows.push(["nothing to check: pre-commit README.md src/lib.rs (vector)", () => {
+  if (!existsSync(join(corpus, "vectordotdev__vector"))) return note("pre-commit row skipped: ../shared/corpus/vectordotdev__vector missing");
+  const ws = join(tmp, "precommit");
+  cpSync(join(corpus, "vectordotdev__vector"), ws, { recursive: true });
+  mkdirSync(join(ws, "src"), { recursive: true });
+  writeFileSync(join(ws, "README.md"), "# vector\n");
+  writeFileSync(join(ws, "src/lib.rs"), "");
+  return tlsAudit(["README.md", "src/lib.rs"], { cwd: ws });
+}]);
+const cached = (dir) => () => existsSync(dir) ? tlsAudit(["--format", "json", dir], { env: { TLS_AUDIT_CACHE_DIR: mkdtempSync(join(tmp, "cache-")) } }) : note(`${dir} missing`);
+rows.push(["vector (cached, unchanged lock)", cached(join(corpus, "vectordotdev__vector"))]);
+rows.push(["demo (cached)", cached(join(repo, "fixtures/demo"))]);
+
+rows.push(["demo (exact)", () => tlsAudit(["--format", "json", join(repo, "fixtures/demo")])]);
 for (const ws of ["vectordotdev__vector", "denoland__deno", "nushell__nushell"]) {
   const dir = join(corpus, ws);
-  if (!existsSync(dir)) continue;
-  cases.push([`${ws} (resolved)`, [bin, "--format", "json", dir]]);
-  cases.push([`${ws} (--lockfile-only)`, [bin, "--format", "json", "--lockfile-only", dir]]);
+  const ifThere = (args) => () => (existsSync(dir) ? tlsAudit(args) : note(`${ws} rows skipped: ${dir} missing`));
+  rows.push([`${ws} (resolved)`, ifThere(["--format", "json", dir])]);
+  rows.push([`${ws} (--lockfile-only)`, ifThere(["--format", "json", "--lockfile-only", dir])]);
 }
+
+for (const [suite, name] of DEBIAN) {
+  const label = `debian ${suite}/${name}`;
+  rows.push([`${label}: tls-audit`, () => {
+    const ws = debianCase(suite, name);
+    return ws && tlsAudit(["--format", "json", "."], { cwd: ws, env: { ...NO_CACHE, CARGO_HOME: cargoHome } });
+  }]);
+  rows.push([`${label}: cargo tree -e features -i openssl-sys`, cargoRow(suite, name, ["tree", "--offline", "-e", "features", "-i", "openssl-sys", "--target", "all"])]);
+  rows.push([`${label}: cargo metadata`, cargoRow(suite, name, ["metadata", "--offline", "--format-version", "1"])]);
+}
+const aggregateCases = readdirSync(join(oracle, AGGREGATE_SUITE, "cases")).sort();
+rows.push([`debian ${AGGREGATE_SUITE}: all ${aggregateCases.length} cases, one tls-audit process`, () => {
+  const registry = debianRegistry(AGGREGATE_SUITE);
+  if (!registry) return;
+  const dir = join(tmp, "debian-all", AGGREGATE_SUITE);
+  cpSync(join(oracle, AGGREGATE_SUITE, "cases"), dir, { recursive: true });
+  pointAt(dir, registry); // one config above all cases: tls-audit, like cargo, reads .cargo/config.toml of ancestors
+  return tlsAudit(["--format", "json", ...aggregateCases], { cwd: dir, env: { ...NO_CACHE, CARGO_HOME: cargoHome } });
+}]);
+
 // Scale: synthetic workspaces of growing size (bench/synthetic.mjs), members growing with them.
-const { generate } = await import("./synthetic.mjs");
-const { tmpdir } = await import("node:os");
-const scale = [];
-for (const [packages, members] of [[2000, 10], [5000, 50], [20000, 300]]) {
-  const dir = join(tmpdir(), `tls-audit-synthetic-${packages}`);
-  const made = generate(dir, { packages, members });
-  cases.push([`synthetic ${made.packages} packages, ${members} members`, [bin, "--format", "json", dir]]);
-  scale.push({ packages: made.packages, label: cases.at(-1)[0] });
+const SCALE = [[2000, 10], [5000, 50], [20000, 300]];
+const scaleLabel = (packages, members) => `synthetic ${packages / 1000}k packages, ${members} members`;
+const lockedPackages = new Map();
+for (const [packages, members] of SCALE) {
+  rows.push([scaleLabel(packages, members), () => {
+    const dir = join(tmp, `synthetic-${packages}`);
+    lockedPackages.set(scaleLabel(packages, members), generate(dir, { packages, members }).packages);
+    return tlsAudit(["--format", "json", dir]);
+  }]);
 }
-const results = cases.map(([label, args]) => {
-  const r = series(label, args);
-  console.log(`${label.padEnd(40)} median ${r.medianMs.toFixed(0)} ms  min ${r.minMs.toFixed(0)}  max ${r.maxMs.toFixed(0)}  peak RSS ${r.peakRssMb.toFixed(0)} MB`);
-  return r;
-});
-const floor = results[0].medianMs;
-// Growth exponent: least-squares slope of log(time) over log(packages).
-const points = scale.map((s) => [Math.log(s.packages), Math.log(results.find((r) => r.label === s.label).medianMs)]);
+
+// ---- run ----
+const shorten = (s) => String(s).replaceAll(tmp, "$TMP").replaceAll(join(repo, "../shared"), "../shared").replaceAll(repo + "/", "").replace(process.execPath, "node").replace(cargoBin?.cmd ?? "\0", "cargo");
+const summary = ({ cmd, args }) => [cmd, ...(args.length > 12 ? [...args.slice(0, 6), `… (${args.length - 6} more)`] : args)].map(shorten).join(" ");
+const results = [];
+const row = (label) => results.find((r) => r.label === label);
+const failed = new Set();
+console.log(`${runs} runs per row after a warm-up; peak RSS from ${timeBin ?? "process.resourceUsage (node rows only)"}; cargo: ${cargoBin ? `${cargoBin.version} (${cargoBin.cmd})` : "not installed"}`);
+const live = rows
+  .filter(([label]) => label === FLOOR || !only.length || only.some((o) => label.toLowerCase().includes(o)))
+  .map(([label, prepare]) => ({ label, spec: prepare(), samples: [] }))
+  .filter((r) => r.spec);
+const attempt = (r, fn) => {
+  try {
+    fn();
+  } catch (error) {
+    failed.add(r.label);
+    note(`${r.label} FAILED: ${error.message}`);
+  }
+};
+// Warm-up: page cache, cargo's registry reads, and the result cache for the "(cached)" rows.
+for (const r of live) attempt(r, () => measure(r.spec));
+// Round-robin over the rows, so background load on this shared machine falls on every row alike and the ratios
+// (to the floor, to cargo) compare like with like.
+for (let i = 0; i < runs; i++) {
+  for (const r of live.filter((x) => !failed.has(x.label))) attempt(r, () => r.samples.push(measure(r.spec)));
+  process.stdout.write(`\rround ${i + 1}/${runs}`);
+}
+console.log("");
+for (const { label, spec, samples } of live.filter((x) => !failed.has(x.label))) {
+  const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, shorten(v)]));
+  results.push({ label, command: summary(spec), cwd: spec.cwd && shorten(spec.cwd), env, ...stats(samples), lockedPackages: lockedPackages.get(label) });
+}
+if (!row(FLOOR)) throw new Error("the floor row failed: no ratio can be computed");
+const floor = row(FLOOR).medianMs;
+for (const r of results) {
+  r.ratioToFloor = r.medianMs / floor;
+  console.log(`${r.label.padEnd(66)} median ${r.medianMs.toFixed(0).padStart(5)} ms  min ${r.minMs.toFixed(0)}  max ${r.maxMs.toFixed(0)}  ×floor ${r.ratioToFloor.toFixed(2)}  peak RSS ${r.peakRssMb?.toFixed(0) ?? "n/a"} MB  exit ${r.exitCodes}`);
+}
+
+// tls-audit against cargo, same workspace, same registry.
+const vsCargo = DEBIAN.map(([suite, name]) => `debian ${suite}/${name}`)
+  .filter((w) => row(`${w}: tls-audit`) && (row(`${w}: cargo tree -e features -i openssl-sys`) || row(`${w}: cargo metadata`)))
+  .map((workspace) => {
+    const [ours, tree, meta] = [": tls-audit", ": cargo tree -e features -i openssl-sys", ": cargo metadata"].map((s) => row(workspace + s)?.medianMs);
+    return { workspace, tlsAuditMs: ours, cargoTreeMs: tree ?? null, cargoMetadataMs: meta ?? null, vsCargoTree: tree ? ours / tree : null, vsCargoMetadata: meta ? ours / meta : null };
+  });
+
+// Growth exponent: least-squares slope of log(time) over log(locked packages), over the synthetic rows measured.
+const points = SCALE.map(([p, m]) => row(scaleLabel(p, m))).filter(Boolean).map((r) => [Math.log(r.lockedPackages), Math.log(r.medianMs)]);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const mx = mean(points.map((p) => p[0]));
-const my = mean(points.map((p) => p[1]));
-const exponent = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-console.log(`growth exponent (time ~ packages^k), ${scale[0].packages}..${scale.at(-1).packages} packages: k = ${exponent.toFixed(2)}`);
+const [mx, my] = [mean(points.map((p) => p[0])), mean(points.map((p) => p[1]))];
+const exponent = points.length >= 2 ? points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / points.reduce((a, [x]) => a + (x - mx) ** 2, 0) : null;
+if (exponent !== null) console.log(`growth exponent (time ~ packages^k) over ${points.length} synthetic sizes: k = ${exponent.toFixed(2)}`);
+
+// ---- targets (issue 6): PASS/FAIL from the figures; SKIP only when a row was not run (filtered out, cargo missing) ----
+const targets = [];
+function check(target, labels, compute) {
+  const missing = labels.filter((l) => !row(l));
+  const errored = missing.filter((l) => failed.has(l));
+  if (errored.length) return targets.push({ target, verdict: "FAIL", figures: `row errored: ${errored.join("; ")}` });
+  if (missing.length) return targets.push({ target, verdict: "SKIP", figures: `not measured: ${missing.join("; ")}` });
+  const { pass, figures } = compute(...labels.map(row));
+  targets.push({ target, verdict: pass ? "PASS" : "FAIL", figures });
+}
+const ms = (x) => `${x.toFixed(0)} ms`;
+const VECTOR = "vectordotdev__vector (resolved)";
+check("vector median ≤ 2× node -e 0", [FLOOR, VECTOR], (f, v) => ({ pass: v.medianMs <= 2 * f.medianMs, figures: `${ms(v.medianMs)} = ${(v.medianMs / f.medianMs).toFixed(2)}× floor ${ms(f.medianMs)}` }));
+check("vector peak RSS ≤ 150 MB", [VECTOR], (v) => ({ pass: v.peakRssMb !== null && v.peakRssMb <= 150, figures: `${v.peakRssMb?.toFixed(0) ?? "n/a"} MB` }));
+for (const [suite, name] of DEBIAN) {
+  const w = `debian ${suite}/${name}`;
+  check(`${w} ≤ 0.5× cargo tree`, [`${w}: tls-audit`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
+}
+const BIG = scaleLabel(...SCALE.at(-1));
+check("synthetic 20k packages < 1.5 s", [BIG], (s) => ({ pass: s.medianMs < 1500, figures: ms(s.medianMs) }));
+check("growth exponent ≤ 1.15 (2k→20k)", [scaleLabel(...SCALE[0]), BIG], () => ({ pass: exponent <= 1.15, figures: `k = ${exponent.toFixed(2)} over ${points.length} sizes` }));
+for (const label of rows.map(([l]) => l).filter((l) => l.startsWith("nothing to check") || l.includes("(cached"))) {
+  check(`${label} < 1.2× node -e 0`, [FLOOR, label], (f, r) => ({ pass: r.medianMs < 1.2 * f.medianMs, figures: `${ms(r.medianMs)} = ${(r.medianMs / f.medianMs).toFixed(2)}× floor ${ms(f.medianMs)}, exit ${r.exitCodes}` }));
+}
+
+// ---- write ----
 const out = join(repo, "bench/results");
 mkdirSync(out, { recursive: true });
-const meta = { date: new Date().toISOString(), node: process.version, cpus: (await import("node:os")).cpus().length, runs };
-writeFileSync(join(out, "latest.json"), JSON.stringify({ ...meta, results, growthExponent: exponent }, null, 2));
-const table = [
+const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, runs, only: only.length ? only : undefined, cargoVersion: cargoBin?.version, peakRssFrom: timeBin ?? "process.resourceUsage" };
+writeFileSync(join(out, "latest.json"), JSON.stringify({ ...meta, results, vsCargo, growthExponent: exponent, targets, notes }, null, 2));
+const f0 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(0));
+const f2 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(2));
+const md = [
+  `## timings (whole process, cold; median of ${runs} runs after a warm-up)`,
+  ``,
   `| case | median ms | min | max | × node -e 0 | peak RSS MB |`,
   `|---|---|---|---|---|---|`,
-  ...results.map((r) => `| ${r.label} | ${r.medianMs.toFixed(0)} | ${r.minMs.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${(r.medianMs / floor).toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`),
+  ...results.map((r) => `| ${r.label} | ${f0(r.medianMs)} | ${f0(r.minMs)} | ${f0(r.maxMs)} | ${f2(r.medianMs / floor)} | ${f0(r.peakRssMb)} |`),
+  ``,
+  ...(vsCargo.length
+    ? [`tls-audit vs cargo, same workspace, warm registry:`, ``, `| workspace | tls-audit ms | cargo tree ms | cargo metadata ms | ÷ cargo tree | ÷ cargo metadata |`, `|---|---|---|---|---|---|`,
+       ...vsCargo.map((c) => `| ${c.workspace} | ${f0(c.tlsAuditMs)} | ${f0(c.cargoTreeMs)} | ${f0(c.cargoMetadataMs)} | ${f2(c.vsCargoTree)} | ${f2(c.vsCargoMetadata)} |`), ``]
+    : []),
+  ...(exponent !== null ? [`growth exponent (time ~ packages^k): k = ${exponent.toFixed(2)}`, ``] : []),
+  `## targets`, ``, `| target | verdict | figures |`, `|---|---|---|`,
+  ...targets.map((t) => `| ${t.target} | ${t.verdict === "PASS" ? "PASS" : `**${t.verdict}**`} | ${t.figures} |`),
+  ``,
+  ...notes.map((n) => `- ${n}`),
+  ...(notes.length ? [``] : []),
+  JSON.stringify(meta),
 ].join("\n");
-writeFileSync(join(out, "latest.md"), `${table}\n\ngrowth exponent ${exponent.toFixed(2)}\n\n${JSON.stringify(meta)}\n`);
-console.log(`\n${table}`);
+writeFileSync(join(out, "latest.md"), `${md}\n`);
+console.log(`\n${md}`);
