@@ -19,6 +19,7 @@ export const rustlsCryptoProvider: Rule = {
   },
   create(context) {
     return {
+      memberBuildCrates: ["rustls"],
       memberBuild(_member, packages) {
         const seen = new Set<string>();
         for (const pkg of packages) {

@@ -152,9 +152,10 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     if (handlers.memberBuild && resolved) {
       for (const member of workspace.members) {
         const direct = new Map(dependencies.filter((d) => d.member === member && d.lockId !== undefined).map((d) => [d.lockId!, d]));
-        const built = resolved.built(member).flatMap((p) => {
+        const built = resolved.built(member, handlers.memberBuildCrates && new Set(handlers.memberBuildCrates)).flatMap((p) => {
           const dependency = direct.get(p.via);
-          return dependency ? [{ name: p.name, version: p.version, features: p.features, exact: p.exact, dependency, path: p.path }] : [];
+          // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
+          return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
         });
         handlers.memberBuild(member, built);
       }

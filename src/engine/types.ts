@@ -95,6 +95,8 @@ export interface RuleHandlers {
   directDependency?(dependency: DirectDependency): void;
   /** Called once per member with what its build compiles, when features were resolved. */
   memberBuild?(member: LocalPackage, packages: BuiltPackage[]): void;
+  /** The crates `memberBuild` looks at; the others are left out (a build has thousands). All when absent. */
+  memberBuildCrates?: readonly string[];
 }
 
 export interface Rule {

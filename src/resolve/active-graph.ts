@@ -91,8 +91,8 @@ export class ActiveGraph {
     return !dep.optional || isDependencyActive(this.resolved, id, fk, dep.name);
   }
 
-  /** Every node reachable from the root, with the first edge path that reached it (breadth first). */
-  reachable(): { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] {
+  /** Every node reachable from the root (or those `keep` accepts), with the first edge path that reached it (breadth first). */
+  reachable(keep: (id: number) => boolean = () => true): { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] {
     const rootFor = FeaturesFor.Normal;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(this.root, rootFor), null]]);
     const order: [number, FeaturesFor][] = [[this.root, rootFor]];
@@ -112,12 +112,14 @@ export class ActiveGraph {
     };
     // The first hop is inherited down the BFS tree, so it costs one lookup per node.
     const first = new Map<number, ActiveEdge>();
-    return order.slice(1).map(([id, fk]) => {
+    const kept: { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] = [];
+    for (const [id, fk] of order.slice(1)) {
       const edge = parent.get(packageKey(id, fk))!;
       const head = edge.from === this.root ? edge : first.get(packageKey(edge.from, edge.fromFor))!;
       first.set(packageKey(id, fk), head);
-      return { id, fk, first: head, path: () => pathTo(id, fk) };
-    });
+      if (keep(id)) kept.push({ id, fk, first: head, path: () => pathTo(id, fk) });
+    }
+    return kept;
   }
 
   /** Shortest path of edges from a node to the package `target`, or undefined. */

@@ -36,8 +36,8 @@ export interface BuiltPackage {
 export interface WorkspaceResolution {
   /** False when some package had no metadata and its locked edges were kept as possibly active. */
   complete: boolean;
-  /** What a member's build compiles (normal scope). */
-  built(member: LocalPackage): BuiltPackage[];
+  /** What a member's build compiles (normal scope); only the crates named in `names` when given. */
+  built(member: LocalPackage, names?: ReadonlySet<string>): BuiltPackage[];
   reach(dependency: DirectDependency): ReachGroup[];
   sources(): { name: string; version: string; provider: string; origin?: string }[];
 }
@@ -207,16 +207,19 @@ export function resolveWorkspace(
 
   return {
     complete,
-    built(member) {
+    built(member, names) {
       const analysis = builds.get(member);
       if (!analysis) return [];
-      return analysis.build.reachable().map(({ id, fk, first, path }) => {
+      return analysis.build.reachable(names && ((id) => names.has(packages[id]!.name))).map(({ id, fk, first, path }) => {
         const pkg = packages[id]!;
         const summary = summaries.get(id);
         return {
           name: pkg.name,
           version: pkg.version,
-          features: [...activatedFeatures(analysis.buildFeatures, id, fk).keys()].sort(),
+          // Computed when a rule asks: a rule looks at a few crates of builds of thousands.
+          get features() {
+            return [...activatedFeatures(analysis.buildFeatures, id, fk).keys()].sort();
+          },
           exact: !summary.incomplete,
           via: first.to,
           path: () => [{ name: member.name, version: member.version ?? "", source: null }, ...path().map((e) => stepFor(e.to))],
