@@ -10,7 +10,7 @@ import { displayPath } from "../report/message.js";
 import type { Workspace } from "../workspace/model.js";
 import { nodeHost, type Host } from "../host/index.js";
 import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
-import { createMetadataChain } from "../registry/chain.js";
+import { createMetadataChain, type MetadataChain } from "../registry/chain.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, nothingToCheck } from "./inputs.js";
@@ -93,6 +93,7 @@ interface CliOptions {
   crypto?: "ring" | "aws-lc-rs";
   printConfig?: boolean;
   timings?: boolean;
+  online?: boolean;
 }
 
 /** The effective configuration as people write it (relative paths, no internals). */
@@ -141,9 +142,19 @@ function resolveTargets(values: string[]): { targets: TargetCfg[] | null; unknow
   return { targets, unknown };
 }
 
-/** Crate metadata, in the order the resolver trusts it: vendored sources, unpacked crates, cargo's index cache, bundled knowledge. */
-function metadataFor(host: Host) {
-  return (root: string) => createMetadataChain([vendorProvider(host, root), registrySrcProvider(host), indexCacheProvider(host), knowledgeProvider()]);
+/**
+ * Crate metadata, in the order the resolver trusts it: vendored sources, unpacked crates, cargo's index cache,
+ * what --online fetched (full metadata, so before the partial bundled knowledge), bundled knowledge.
+ */
+function metadataFor(host: Host, online: (root: string) => import("../registry/model.js").MetadataProvider[] = () => []) {
+  // One chain per workspace for the whole run: the re-audits that verify fixes change only workspace manifests,
+  // never what the chain reads, so they reuse its answers instead of reading every crate's metadata again.
+  const chains = new Map<string, MetadataChain>();
+  return (root: string) => {
+    let chain = chains.get(root);
+    if (!chain) chains.set(root, (chain = createMetadataChain([vendorProvider(host, root), registrySrcProvider(host), indexCacheProvider(host), ...online(root), knowledgeProvider()])));
+    return chain;
+  };
 }
 
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; cwd: string; isTTY: boolean; host?: Host } = {
@@ -178,6 +189,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .addOption(new Option("--crypto <provider>", "rustls crypto provider --write should end up with (default: the crate's own)").choices(["ring", "aws-lc-rs"]))
       .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
+      .option("--online", "fetch the metadata of crates no local source describes from their registry's sparse index (crates.io: https://index.crates.io/); cached, honours HTTPS_PROXY/CARGO_HTTP_PROXY")
       .option("--no-cache", "neither reuse nor store the result of an identical earlier run (also TLS_AUDIT_NO_CACHE=1)")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
@@ -207,7 +219,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const started = performance.now();
     const baseHost = io.host ?? nodeHost;
     const host: Host = timings ? { ...baseHost, readText: (path) => timings.time("read files", () => baseHost.readText(path)) } : baseHost;
-    const metadata = metadataFor(host);
+    // Filled by --online before the first audit; the chains are built lazily, per workspace.
+    let online: ((root: string) => import("../registry/model.js").MetadataProvider[]) | undefined;
+    const metadata = metadataFor(host, (root) => online?.(root) ?? []);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
     const hostTarget = targetCfg(hostTriple()) ?? allTargetCfgs()[0]!;
     const configs = new Map<string, Config>();
@@ -249,6 +263,13 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
     const runAudit = (over: Host): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings }));
     const resolution = !options.lockfileOnly;
+    // Loaded only with --online, so that no other run loads network code (test/cli/hostile-inputs.test.ts).
+    if (options.online && resolution && !options.printConfig && !idle) {
+      const { prepareOnlineMetadata } = await import("./online.js");
+      const fetchStarted = performance.now();
+      online = await prepareOnlineMetadata({ paths: absolutePaths, host, env: io.env, cwd: io.cwd, stderr: io.stderr, format: options.format, output: options.output, quiet: options.quiet ?? false, version });
+      timings?.add("fetch online metadata", performance.now() - fetchStarted);
+    }
     let result = runAudit(host);
     if (options.printConfig) {
       const effective = result.workspaces.map((w) => ({ workspace: displayPath(w.workspace.root, io.cwd), ...printable(configs.get(w.workspace.root), io.cwd) }));

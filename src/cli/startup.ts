@@ -90,8 +90,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(cached.stdout);
     return cached.exitCode;
   }
-  const { main, rustcCalls } = await loadCli();
-  const recorder = recordingHost(nodeHost);
+  const cli = await loadCli();
+  const { main, rustcCalls } = cli;
+  const recorder = recordingHost(cli.nodeHost);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const rustcBefore = rustcCalls();

@@ -84,16 +84,40 @@ export interface DirectorySource {
 }
 
 /** A value of a `[source.x]` key together with the file that set it. */
-interface Setting {
+export interface Setting {
   value: unknown;
   file: CargoConfigFile;
 }
 
+/** A table of named tables (`[source.x]`, `[registries.x]`) merged over config files: name → key → setting. */
+export type MergedTables = Map<string, Map<string, Setting>>;
+
 const CRATES_IO = "crates-io";
-const CRATES_IO_LOCK_SOURCES = ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
+/** The lock sources cargo writes for crates.io: the git index URL (all cargo versions) and the sparse one. */
+export const CRATES_IO_LOCK_SOURCES = ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
+
+/**
+ * Merges `[<key>.<name>]` tables key by key across config files, as cargo merges its configuration:
+ * the first file (the deepest directory) wins for each key. Files that could not be read are skipped.
+ */
+export function mergeConfigTables(configs: readonly CargoConfigFile[], key: string): MergedTables {
+  const merged: MergedTables = new Map();
+  for (const file of configs) {
+    if (file.error !== undefined) continue;
+    const tables = file.value[key];
+    if (!isTable(tables)) continue;
+    for (const [name, table] of Object.entries(tables)) {
+      if (!isTable(table)) continue;
+      const keys = merged.get(name) ?? new Map<string, Setting>();
+      for (const [k, value] of Object.entries(table)) if (!keys.has(k)) keys.set(k, { value, file });
+      merged.set(name, keys);
+    }
+  }
+  return merged;
+}
 
 /** Lock sources a `[source.x]` definition denotes, from its `registry` or `git` key. */
-function lockSourcesOf(name: string, keys: Map<string, Setting>): string[] {
+export function lockSourcesOf(name: string, keys: Map<string, Setting>): string[] {
   if (name === CRATES_IO) return CRATES_IO_LOCK_SOURCES;
   const registry = keys.get("registry")?.value;
   if (typeof registry === "string") return [registry.startsWith("sparse+") ? registry : `registry+${registry}`];
@@ -110,22 +134,10 @@ function lockSourcesOf(name: string, keys: Map<string, Setting>): string[] {
 
 /** The directory sources in effect, from merged `[source]` tables, and what could not be used. */
 export function readSourceReplacement(configs: CargoConfigFile[]): { directories: DirectorySource[]; notes: Problem[] } {
-  const notes: Problem[] = [];
-  // Cargo merges config files key by key; the first file (the deepest directory) wins.
-  const sources = new Map<string, Map<string, Setting>>();
-  for (const file of configs) {
-    if (file.error !== undefined) {
-      notes.push({ severity: "warning", code: "cargo-config-unreadable", message: `cannot read cargo config: ${file.error}`, file: file.path });
-      continue;
-    }
-    if (!isTable(file.value.source)) continue;
-    for (const [name, table] of Object.entries(file.value.source)) {
-      if (!isTable(table)) continue;
-      const keys = sources.get(name) ?? new Map<string, Setting>();
-      for (const [key, value] of Object.entries(table)) if (!keys.has(key)) keys.set(key, { value, file });
-      sources.set(name, keys);
-    }
-  }
+  const notes: Problem[] = configs
+    .filter((file) => file.error !== undefined)
+    .map((file) => ({ severity: "warning", code: "cargo-config-unreadable", message: `cannot read cargo config: ${file.error}`, file: file.path }));
+  const sources = mergeConfigTables(configs, "source");
 
   const directories: DirectorySource[] = [];
   for (const [name, keys] of sources) {

@@ -1,7 +1,7 @@
 // The on-disk run cache (src/host/result-cache.ts, src/cli/startup.ts): a run is replayed only while everything it
 // read is unchanged, and "nothing to check" answers before the CLI loads. Runs the built bin, as hooks do.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -91,6 +91,16 @@ describe("run cache", () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).workspaces).toHaveLength(1);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports read errors as the CLI does without the cache (the recorded host is the CLI's own)", () => {
+    const { dir, cache } = workspace();
+    rmSync(join(dir, "Cargo.lock"));
+    mkdirSync(join(dir, "Cargo.lock"));
+    const run = cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache });
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.stderr).toMatch(/Cargo\.lock: error: cannot read file: is a directory/);
+    expect(run.code).toBe(2);
   });
 
   it("has nothing to check when a hook passes only files that cannot change an audit", () => {

@@ -1,0 +1,177 @@
+// --online: before the audit, fetch the index entries of the crates no local source describes (spinner on a TTY),
+// and answer for them synchronously during the audit. Loaded only when the flag is given.
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import ora, { type Ora } from "ora";
+import { userCacheDir } from "../host/cache-dir.js";
+import { DEFAULT_FETCH_OPTIONS, fetchAll, type FetchJob, type FetchOutcome } from "../host/http.js";
+import type { Host } from "../host/index.js";
+import { decodeLockfile } from "../lockfile/encoding.js";
+import { sourceKind } from "../lockfile/model.js";
+import type { Problem } from "../problems.js";
+import { createLocalMetadataChain } from "../registry/index.js";
+import type { CrateMetadata, MetadataProvider } from "../registry/model.js";
+import {
+  bypassesProxy,
+  crateKey,
+  indexCacheFile,
+  metadataFromIndexFile,
+  onlineProblems,
+  onlineProvider,
+  planOnlineFetch,
+  proxySettings,
+  readRegistryConfig,
+  type CrateOutcome,
+  type CrateRef,
+  type OnlinePlan,
+} from "../registry/online.js";
+import { discoverCargoConfig } from "../registry/vendor.js";
+import { workspaceRootOf } from "../workspace/load.js";
+
+export interface OnlineRequest {
+  /** The paths given on the command line (absolute), as `audit` gets them. */
+  paths: string[];
+  host: Host;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stderr: NodeJS.WritableStream;
+  /** The report format asked for; undefined for the default. */
+  format?: string;
+  output?: string;
+  quiet: boolean;
+  /** Our version, for the User-Agent. */
+  version: string;
+}
+
+/** Per workspace root: the providers to put in its metadata chain, after index-cache and before knowledge. */
+export type OnlineProviders = (workspaceRoot: string) => MetadataProvider[];
+
+interface WorkspacePlan {
+  root: string;
+  lockfile: string;
+  plan: OnlinePlan;
+}
+
+/** The crates of a workspace's Cargo.lock that no local provider (vendor, registry-src, index-cache) describes. */
+function missingLocally(host: Host, root: string): { lockfile: string; crates: CrateRef[] } | undefined {
+  const lockfile = join(root, "Cargo.lock");
+  let packages;
+  try {
+    packages = decodeLockfile(host.readText(lockfile), lockfile).lockfile.packages;
+  } catch {
+    return undefined; // the audit reports a missing or broken lock itself
+  }
+  const local = createLocalMetadataChain(host, root);
+  const crates: CrateRef[] = [];
+  for (const pkg of packages) {
+    if (sourceKind(pkg.source) !== "registry") continue;
+    if (!local.lookup(pkg.name, pkg.version, pkg.source)) crates.push({ name: pkg.name, version: pkg.version, source: pkg.source! });
+  }
+  return { lockfile, crates };
+}
+
+function timeoutFrom(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env.TLS_AUDIT_HTTP_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_FETCH_OPTIONS.timeoutMs;
+}
+
+/**
+ * Plans, fetches and tallies. Progress is a spinner on stderr only when stderr is a terminal and the
+ * report is for people (stylish, not --quiet); a one-line summary follows in stylish mode unless --quiet.
+ */
+export async function prepareOnlineMetadata(request: OnlineRequest): Promise<OnlineProviders> {
+  const { host, env } = request;
+  const lookupEnv = (name: string) => env[name];
+  const format = request.format ?? (env.GITHUB_ACTIONS === "true" && !request.output ? "github" : "stylish");
+  const forPeople = format === "stylish" && !request.quiet;
+
+  // Each workspace once, as `audit` maps paths to workspaces.
+  const roots = [...new Set((request.paths.length > 0 ? request.paths : ["."]).map((p) => workspaceRootOf(host, p)).filter((r) => r !== undefined))];
+  const workspaces: WorkspacePlan[] = [];
+  let proxy: ReturnType<typeof proxySettings> | undefined;
+  for (const root of roots) {
+    const missing = missingLocally(host, root);
+    if (!missing) continue;
+    const configs = discoverCargoConfig(host, root);
+    // One process, one proxy: the first workspace's cargo configuration decides it.
+    proxy ??= proxySettings(configs, lookupEnv);
+    workspaces.push({ root, lockfile: missing.lockfile, plan: planOnlineFetch(missing.crates, readRegistryConfig(configs, lookupEnv)) });
+  }
+
+  const jobs = new Map<string, FetchJob & { crates: number }>();
+  const cacheRoot = join(resolve(request.cwd, userCacheDir(env, process.platform, homedir())), "index");
+  for (const { plan } of workspaces) {
+    for (const file of plan.requests) {
+      const job = jobs.get(file.url) ?? { url: file.url, group: file.registry, cacheFile: indexCacheFile(cacheRoot, file.registry, file.path), crates: 0 };
+      job.crates += file.crates.length;
+      jobs.set(file.url, job);
+    }
+  }
+  const total = [...jobs.values()].reduce((n, job) => n + job.crates, 0);
+  const proxyProblems = proxy?.problems ?? [];
+
+  let spinner: Ora | undefined;
+  const stderrIsTTY = (request.stderr as { isTTY?: boolean }).isTTY === true;
+  if (forPeople && stderrIsTTY && total > 0 && proxyProblems.length === 0 && env.TERM !== "dumb" && !env.CI) {
+    spinner = ora({ text: `fetching crate metadata 0/${total}`, stream: request.stderr as NodeJS.WriteStream, isEnabled: true, discardStdin: false }).start();
+  }
+  let done = 0;
+  const outcomes =
+    jobs.size === 0 || proxyProblems.length > 0
+      ? new Map<string, FetchOutcome>()
+      : await fetchAll([...jobs.values()], {
+          ...DEFAULT_FETCH_OPTIONS,
+          timeoutMs: timeoutFrom(env),
+          proxy: { http: proxy?.proxy.http, https: proxy?.proxy.https },
+          bypassProxy: (url) => bypassesProxy(url, proxy?.proxy.noProxy),
+          userAgent: `cargo-tls-audit/${request.version}`,
+          onDone: (job) => {
+            done += jobs.get(job.url)?.crates ?? 0;
+            if (spinner) spinner.text = `fetching crate metadata ${done}/${total}`;
+          },
+        });
+  spinner?.stop();
+
+  const providers = new Map<string, MetadataProvider[]>();
+  const counted = new Map<string, CrateOutcome>();
+  for (const { root, lockfile, plan } of workspaces) {
+    const found = new Map<string, CrateMetadata>();
+    const results: CrateOutcome[] = [];
+    for (const file of plan.requests) {
+      const outcome = outcomes.get(file.url);
+      for (const crate of file.crates) {
+        let result: CrateOutcome;
+        if (!outcome) result = { crate, registry: file.registry, status: "failed", reason: "not fetched: invalid proxy setting" };
+        else if (outcome.kind === "not-found") result = { crate, registry: file.registry, status: "failed", reason: `HTTP ${outcome.status}` };
+        else if (outcome.kind === "failed") result = { crate, registry: file.registry, status: "failed", reason: outcome.reason };
+        else {
+          const answer = metadataFromIndexFile(outcome.body, crate, file.url);
+          result =
+            "meta" in answer
+              ? { crate, registry: file.registry, status: "found", from: outcome.from, meta: answer.meta }
+              : { crate, registry: file.registry, status: "failed", reason: answer.reason };
+        }
+        if (result.status === "found") found.set(crateKey(crate.name, crate.version, crate.source), result.meta);
+        results.push(result);
+        counted.set(crateKey(crate.name, crate.version, crate.source), result);
+      }
+    }
+    // With an unusable proxy nothing was fetched, and the proxy problem says why.
+    const notes: Problem[] = proxyProblems.length > 0 ? [...proxyProblems, ...plan.problems] : [...plan.problems, ...onlineProblems(results, plan.skipped, lockfile)];
+    providers.set(root, [onlineProvider(found, notes)]);
+  }
+
+  if (forPeople) {
+    const all = [...counted.values()];
+    const fromCache = all.filter((o) => o.status === "found" && o.from === "cache").length;
+    const failed = all.filter((o) => o.status === "failed").length;
+    const fetched = all.length - failed;
+    const details = [`${fromCache} from cache`, ...(failed > 0 ? [`${failed} not found or failed`] : [])].join(", ");
+    request.stderr.write(
+      all.length === 0 && workspaces.every((w) => w.plan.skipped.length === 0)
+        ? "tls-audit: --online: nothing to fetch (every locked crate has local metadata)\n"
+        : `tls-audit: fetched metadata of ${fetched} ${fetched === 1 ? "crate" : "crates"} from the registry index (${details})\n`,
+    );
+  }
+  return (root) => providers.get(root) ?? [];
+}
