@@ -30,7 +30,7 @@ function request(paths: string[], options: AuditOptions) {
         host: targetCfg("x86_64-unknown-linux-gnu") ?? allTargetCfgs()[0]!,
         metadataFor: (root: string) => createLocalMetadataChain(host, root, [knowledge]),
       };
-  return { host, resolution, run: (h: Host) => runAudit({ paths, host: h, resolution }) };
+  return { host, resolution, run: (h: Host, members?: ReadonlySet<string>) => runAudit({ paths, host: h, resolution, members }) };
 }
 
 /** Audits the workspaces containing `paths` (directories, Cargo.toml or Cargo.lock files). */

@@ -33,6 +33,11 @@ export interface AuditRequest {
   };
   /** Per-workspace settings (configuration files merged with flags); defaults when absent. */
   configure?: (workspace: Workspace) => WorkspaceSettings;
+  /**
+   * Resolve only these members, as `${workspace root}\0${member name}`: the re-audit that verifies fixes looks at
+   * the members with planned fixes, and the others' findings would be computed for nothing.
+   */
+  members?: ReadonlySet<string>;
   /** Collects time per stage, for --timings. */
   timings?: Timings;
 }
@@ -89,7 +94,11 @@ export function audit(request: AuditRequest): AuditResult {
         bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
         severity: settings.severity,
         allow: settings.allow,
-        resolution: resolution && { ...resolution, metadata: resolution.metadataFor?.(loaded.root) },
+        resolution: resolution && {
+          ...resolution,
+          metadata: resolution.metadataFor?.(loaded.root),
+          members: request.members && ((member) => request.members!.has(`${loaded.root}\0${member.name}`)),
+        },
       }),
     );
   }

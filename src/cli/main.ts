@@ -261,7 +261,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     if (idle && !options.quiet) io.stderr.write("tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n");
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
-    const runAudit = (over: Host): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings }));
+    const runAudit = (over: Host, members?: ReadonlySet<string>): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, members }));
     const resolution = !options.lockfileOnly;
     // Loaded only with --online, so that no other run loads network code (test/cli/hostile-inputs.test.ts).
     if (options.online && resolution && !options.printConfig && !idle) {

@@ -8,7 +8,7 @@ import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
-import type { Workspace } from "../workspace/model.js";
+import type { LocalPackage, Workspace } from "../workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
 import type { DirectDependency, Finding, PathStep, ReachGroup, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
@@ -22,6 +22,8 @@ export interface ResolutionOptions {
   targets: readonly TargetCfg[] | null;
   host: TargetCfg;
   metadata?: MetadataLookup;
+  /** Only these members are resolved; the others get no findings (see `AuditRequest.members`). */
+  members?: (member: LocalPackage) => boolean;
 }
 
 export interface AuditOptions {

@@ -12,8 +12,8 @@ import { applyTextEdits, EditError, planTextEdits } from "./toml-edit.js";
 export interface FixRunInput {
   result: AuditResult;
   host: Host;
-  /** Runs the same audit again over another view of the files. */
-  reaudit(host: Host): AuditResult;
+  /** Runs the same audit again over another view of the files, for the given members only (`AuditRequest.members`). */
+  reaudit(host: Host, members: ReadonlySet<string>): AuditResult;
   metadataFor?: (workspaceRoot: string) => MetadataLookup | undefined;
   preferences: FixPreferences;
 }
@@ -163,7 +163,8 @@ export function runFixes(input: FixRunInput): FixOutcome {
       }
     }
     if (dropped) continue;
-    const after = input.reaudit(overlayHost(host, new Map(files.map((f) => [f.path, f.after]))));
+    const planned = new Set([...plans.keys()].map((f) => `${f.workspace}\0${f.member}`));
+    const after = input.reaudit(overlayHost(host, new Map(files.map((f) => [f.path, f.after]))), planned);
     const remaining = new Map(after.workspaces.flatMap((w) => w.findings).map((f) => [findingKey(f), f]));
     for (const [finding] of plans) {
       const still = remaining.get(findingKey(finding));

@@ -18,6 +18,8 @@ export interface WorkspaceResolutionOptions {
   targets: readonly TargetCfg[] | null;
   host: TargetCfg;
   metadata?: MetadataLookup;
+  /** Only these members are resolved (a fix's re-audit needs only the members it changes findings of). */
+  members?: (member: LocalPackage) => boolean;
 }
 
 /** A package the member's build compiles, with its features, reached through one of the member's direct dependencies. */
@@ -121,7 +123,7 @@ export function resolveWorkspace(
     }
     return false;
   };
-  const members = workspace.members.filter((m) => graph.localIds.has(m) && relevant(m));
+  const members = workspace.members.filter((m) => graph.localIds.has(m) && (options.members?.(m) ?? true) && relevant(m));
   for (const member of members) {
     const analysis = analyse(member, options.request, summaries);
     builds.set(member, analysis);
