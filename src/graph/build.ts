@@ -43,10 +43,16 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
   const memberIds = new Set<number>();
   const taken = new Set<number>();
 
+  // Path packages by name, in lock order: a scan of the whole lock per member was quadratic in large workspaces.
+  const pathPackagesByName = new Map<string, LockedPackage[]>();
+  for (const p of packages) {
+    if (p.source !== null) continue;
+    const named = pathPackagesByName.get(p.name);
+    if (named) named.push(p);
+    else pathPackagesByName.set(p.name, [p]);
+  }
   for (const local of [...workspace.members, ...workspace.pathPackages]) {
-    const pkg = packages.find(
-      (p) => p.source === null && p.name === local.name && (local.version === undefined || p.version === local.version) && !taken.has(p.id),
-    );
+    const pkg = pathPackagesByName.get(local.name)?.find((p) => (local.version === undefined || p.version === local.version) && !taken.has(p.id));
     if (!pkg) {
       if (local.isMember) {
         problems.push({

@@ -2,6 +2,7 @@
 // Mirrors rustsec's cargo-lock `encoding.rs` and cargo's `EncodableResolve`.
 import { parse as parseToml, TomlError } from "smol-toml";
 import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
+import { readCanonicalLock } from "./canonical.js";
 import type { LockedPackage, Lockfile } from "./model.js";
 
 export interface DecodeResult {
@@ -93,7 +94,8 @@ function decodeLockfileUncached(text: string, file: string): DecodeResult {
   rejectConflictMarkers(text, file, "Cargo.lock", "resolve the conflict in Cargo.toml if any, then regenerate the lock with `cargo update -w`");
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;
+    const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+    doc = readCanonicalLock(body) ?? (parseToml(body) as Record<string, unknown>);
   } catch (error) {
     if (error instanceof TomlError) {
       let reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");

@@ -1,4 +1,6 @@
-// Cargo.toml text → typed Manifest with spans, via toml-eslint-parser (which keeps source positions).
+// Cargo.toml text → typed Manifest with spans. smol-toml reads the data; toml-eslint-parser, which keeps source
+// positions but is several times slower, runs only when a span is first read or when smol-toml refuses the text.
+import { parse as parseToml } from "smol-toml";
 import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
@@ -84,16 +86,12 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
   return { manifest: result.manifest, problems: [...result.problems] };
 }
 
-function parseManifestUncached(text: string, file: string): ParseManifestResult {
-  rejectConflictMarkers(text, file, "Cargo.toml", "resolve the conflict, then refresh the lock with `cargo update -w`");
-  let program: AST.TOMLProgram;
-  let doc: Table;
-  let entries: KeyEntry[];
+/** The document read with positions: its data, and every key in source order. Throws `InputError` on bad TOML. */
+function locate(text: string, file: string): { doc: Table; entries: KeyEntry[] } {
   try {
     // A BOM is legal at the start of the file; a space keeps every offset and line the same.
-    program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
-    doc = getStaticTOMLValue(program) as Table;
-    entries = collectEntries(program);
+    const program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+    return { doc: getStaticTOMLValue(program) as Table, entries: collectEntries(program) };
   } catch (error) {
     if (error instanceof ParseError) {
       throw new InputError({
@@ -104,26 +102,66 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
         position: { line: error.lineNumber, column: error.column + 1 },
       });
     }
-    // The parser and the AST walks recurse once per level of arrays and inline tables: some thousands of
-    // levels (a few kB of `[[[[`) overflow the stack. No real manifest nests more than a handful.
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new InputError({ severity: "error", code: "toml-syntax", message: "invalid TOML: arrays or inline tables are nested too deeply", file, position: deepNesting(text) });
-    }
-    throw error;
+    throw tooDeep(error, text, file);
+  }
+}
+
+/**
+ * The parsers and the AST walks recurse once per level of arrays and inline tables: some thousands of levels
+ * (a few kB of `[[[[`) overflow the stack. No real manifest nests more than a handful.
+ */
+function tooDeep(error: unknown, text: string, file: string): unknown {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new InputError({ severity: "error", code: "toml-syntax", message: "invalid TOML: arrays or inline tables are nested too deeply", file, position: deepNesting(text) });
+  }
+  return error;
+}
+
+/** A span whose fields are found on first read: most manifests never show one. */
+function lazySpan(find: () => SourceSpan): SourceSpan {
+  let found: SourceSpan | undefined;
+  const field = (name: keyof SourceSpan) => ({ enumerable: true, get: () => (found ??= find())[name] });
+  return Object.defineProperties({} as SourceSpan, { start: field("start"), end: field("end"), line: field("line"), column: field("column") });
+}
+
+function parseManifestUncached(text: string, file: string): ParseManifestResult {
+  rejectConflictMarkers(text, file, "Cargo.toml", "resolve the conflict, then refresh the lock with `cargo update -w`");
+  let doc: Table;
+  let located: { doc: Table; entries: KeyEntry[] } | undefined;
+  try {
+    doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Table;
+  } catch (error) {
+    const deep = tooDeep(error, text, file);
+    if (deep !== error) throw deep;
+    // smol-toml refused the text: toml-eslint-parser says why, in the words and at the position users are shown.
+    located = locate(text, file);
+    doc = located.doc;
   }
   const problems: Problem[] = [];
 
   // The first entry (in source order) under each key path of up to SPAN_PATH_DEPTH keys (all spanOf asks for): a
   // linear search per dependency was quadratic (seconds for a manifest with thousands of dependencies), and indexing
   // every prefix of a long dotted key (`a.a.a.…`) would be quadratic again.
-  const firstUnder = new Map<string, KeyEntry>();
-  for (const entry of entries) {
-    for (let length = 1; length <= Math.min(entry.path.length, SPAN_PATH_DEPTH); length++) {
-      const key = JSON.stringify(entry.path.slice(0, length));
-      if (!firstUnder.has(key)) firstUnder.set(key, entry);
+  let index: { entries: KeyEntry[]; firstUnder: Map<string, KeyEntry> } | undefined;
+  const positions = () => {
+    if (index) return index;
+    let entries: KeyEntry[] = [];
+    try {
+      entries = (located ??= locate(text, file)).entries;
+    } catch {
+      // Only if the two parsers disagree on what is valid TOML: spans fall back to the start of the file.
     }
-  }
-  const spanOf = (prefix: string[]): SourceSpan => {
+    const firstUnder = new Map<string, KeyEntry>();
+    for (const entry of entries) {
+      for (let length = 1; length <= Math.min(entry.path.length, SPAN_PATH_DEPTH); length++) {
+        const key = JSON.stringify(entry.path.slice(0, length));
+        if (!firstUnder.has(key)) firstUnder.set(key, entry);
+      }
+    }
+    return (index = { entries, firstUnder });
+  };
+  const findSpan = (prefix: string[]): SourceSpan => {
+    const { entries, firstUnder } = positions();
     const entry =
       prefix.length === 0 ? entries[0]
       : prefix.length <= SPAN_PATH_DEPTH ? firstUnder.get(JSON.stringify(prefix))
@@ -132,6 +170,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     if (!node) return { start: 0, end: 0, line: 1, column: 1 };
     return { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 };
   };
+  const spanOf = (prefix: string[]): SourceSpan => lazySpan(() => findSpan(prefix));
   const warn = (keyPath: string[], message: string) => {
     const span = spanOf(keyPath);
     problems.push({ severity: "warning", code: "manifest-invalid-entry", message, file, position: { line: span.line, column: span.column } });
