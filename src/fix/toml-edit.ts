@@ -1,6 +1,7 @@
 // Turns a DependencyChange into byte-range edits of the original Cargo.toml text: never re-serialises the file.
 // Style follows the neighbours: quote style, spacing, one-element-per-line arrays and trailing commas, CRLF.
-import { parseTOML, type AST } from "toml-eslint-parser";
+import type { AST } from "toml-eslint-parser";
+import { tomlProgram } from "../manifest/toml-ast.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 
 export class EditError extends Error {
@@ -127,8 +128,7 @@ function arrayText(values: string[], sample: AST.TOMLNode | undefined): string {
 
 /** Computes the edits for one change. Throws EditError when the entry is not where the change says. */
 export function planTextEdits(text: string, change: DependencyChange): TextEdit[] {
-  const source = text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text;
-  const program = parseTOML(source);
+  const program = tomlProgram(text);
   const eol = lineEnding(text);
   const { nodes } = locate(program, change.keyPath);
   const depth = change.keyPath.length;

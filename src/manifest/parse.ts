@@ -1,7 +1,8 @@
 // Cargo.toml text → typed Manifest with spans. smol-toml reads the data; toml-eslint-parser, which keeps source
 // positions but is several times slower, runs only when a span is first read or when smol-toml refuses the text.
 import { parse as parseToml } from "smol-toml";
-import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { tomlProgram } from "./toml-ast.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
@@ -89,8 +90,7 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
 /** The document read with positions: its data, and every key in source order. Throws `InputError` on bad TOML. */
 function locate(text: string, file: string): { doc: Table; entries: KeyEntry[] } {
   try {
-    // A BOM is legal at the start of the file; a space keeps every offset and line the same.
-    const program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+    const program = tomlProgram(text);
     return { doc: getStaticTOMLValue(program) as Table, entries: collectEntries(program) };
   } catch (error) {
     if (error instanceof ParseError) {

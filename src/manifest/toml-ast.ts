@@ -1,0 +1,17 @@
+// toml-eslint-parser's AST of a TOML text, parsed once per text: spans, fix planning and fix previews all ask for
+// the same manifests' positions, and a large manifest takes tens of milliseconds to parse.
+import { parseTOML, type AST } from "toml-eslint-parser";
+
+const programs = new Map<string, AST.TOMLProgram>();
+const CACHE_LIMIT = 16;
+
+/** The AST of `text` (read-only: it is shared). A BOM becomes a space, so offsets and lines match the bytes on disk. Throws toml-eslint-parser's `ParseError`. */
+export function tomlProgram(text: string): AST.TOMLProgram {
+  let program = programs.get(text);
+  if (!program) {
+    program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+    if (programs.size >= CACHE_LIMIT) programs.delete(programs.keys().next().value!);
+    programs.set(text, program);
+  }
+  return program;
+}
