@@ -3,11 +3,8 @@
 // It is bundled on its own into dist/cli/startup.mjs (scripts/bundle.mjs), beside the CLI's bundle: the paths below
 // are relative to that directory.
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
-import { userCacheDir } from "../host/cache-dir.js";
+import { resolve } from "node:path";
 import { nodeHost } from "../host/index.js";
-import { lookupRun, recordingHost, storeRun } from "../host/result-cache.js";
 import { nothingToCheck } from "./inputs.js";
 
 /** Flags that take a value: their value is not a path. */
@@ -16,8 +13,6 @@ const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", 
 const HARMLESS = new Set(["-q", "--quiet", "--write", "--diff", "--color", "--no-color", "--no-cache", "--format=stylish", "--format=github"]);
 /** A run with these writes files, prints timings or reads the network: it is never replayed from the cache. */
 const UNCACHED = new Set(["--write", "--diff", "--timings", "--online", "-o", "--output", "--print-config", "--no-cache", "-h", "--help", "-V", "--version"]);
-/** The environment main() reads itself (everything else goes through the Host and is recorded). */
-const OUTPUT_ENV = ["NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"];
 
 interface Command {
   flags: string[];
@@ -49,16 +44,13 @@ function buildId(): string | undefined {
   }
 }
 
-type Cli = typeof import("./bundle-entry.js");
+export type Cli = typeof import("./bundle-entry.js");
 
 /** The bundled CLI; a computed URL, so that bundling this module does not pull the CLI in. */
 async function loadCli(): Promise<Cli> {
   return (await import(new URL("./bundle-entry.mjs", import.meta.url).href)) as Cli;
 }
 
-function tee(stream: NodeJS.WriteStream, into: string[]): NodeJS.WritableStream {
-  return { write: (chunk: string) => (into.push(String(chunk)), stream.write(chunk)) } as unknown as NodeJS.WritableStream;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const cwd = process.cwd();
@@ -80,24 +72,7 @@ export async function run(argv: string[]): Promise<number> {
     !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
   if (!cacheable) return (await loadCli()).main(argv);
 
-  const dir = join(userCacheDir(env, process.platform, homedir()), "runs");
-  const isTTY = Boolean(process.stdout.isTTY);
-  const key = JSON.stringify({ build, args, cwd, isTTY, env: OUTPUT_ENV.map((name) => env[name] ?? null), platform: process.platform, arch: process.arch });
-  const cached = lookupRun(dir, key, nodeHost);
-  if (cached) {
-    // The CLI writes its problems and summaries before the report.
-    process.stderr.write(cached.stderr);
-    process.stdout.write(cached.stdout);
-    return cached.exitCode;
-  }
-  const cli = await loadCli();
-  const { main, rustcCalls } = cli;
-  const recorder = recordingHost(cli.nodeHost);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const rustcBefore = rustcCalls();
-  const exitCode = await main(argv, { stdout: tee(process.stdout, stdout), stderr: tee(process.stderr, stderr), env, cwd, isTTY, host: recorder.host });
-  // Exit 2 may be an internal error, and rustc's answers are not recorded: neither is replayed.
-  if (exitCode !== 2 && rustcCalls() === rustcBefore) storeRun(dir, key, recorder.dependencies(), { stdout: stdout.join(""), stderr: stderr.join(""), exitCode });
-  return exitCode;
+  // Loaded only now: a run with nothing to check should not pay for crypto.
+  const { cachedRun } = await import("./cached-run.js");
+  return cachedRun(argv, { args, build, cwd, env }, loadCli);
 }

@@ -1,12 +1,18 @@
 // An on-disk cache of whole runs: the output of a run is reused when every file, directory listing and
 // environment variable it read through the Host is unchanged (a depfile, as make and ccache keep).
-import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Host } from "./index.js";
 
 /** One Host call of the recorded run and a digest of what it returned. */
 export type Dependency = [op: keyof Host, arg: string, digest: string];
+
+/**
+ * What identifies a file's content without reading it, as git's index does: device, inode, size, and modification
+ * and change times in nanoseconds (any write, and any `touch`, moves the change time). Undefined when the file was
+ * modified too recently to be told apart from a later write in the same clock tick (git's "racily clean" files).
+ */
+export type FileStamp = (path: string, recordedAt: number) => string | undefined;
 
 export interface CachedRun {
   stdout: string;
@@ -20,48 +26,86 @@ interface CacheFile extends CachedRun {
   dependencies: Dependency[];
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Beyond this many entries the oldest are removed when a new one is written, so the cache cannot grow without bound. */
 const MAX_ENTRIES = 200;
+/** A file modified less than this before the run read it may change again within its timestamp's granularity. */
+const RACY_MS = 2_000;
 
-const digest = (data: string | Uint8Array) => createHash("sha256").update(data).digest("base64url");
-
-/** What a Host call returned, reduced to a digest. */
-function reduce(op: keyof Host, value: unknown): string {
-  if (value === undefined) return "unset";
-  if (op === "kind" || op === "realPath") return String(value);
-  if (Array.isArray(value)) return digest(value.join("\0"));
-  // File contents and environment values are hashed: an environment can hold tokens, and the cache is a file.
-  return digest(value as string | Uint8Array);
+/**
+ * 64-bit FNV-1a (two 32-bit lanes) of a string: listings and environment values are compared through it. It only
+ * detects change, so it needs no cryptographic strength, and it spares a cached run loading node:crypto.
+ */
+export function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
+
+export const statStamp: FileStamp = (path, recordedAt) => {
+  const stat = statSync(path, { bigint: true });
+  if (Number(stat.mtimeMs) > recordedAt - RACY_MS || Number(stat.ctimeMs) > recordedAt - RACY_MS) return undefined;
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+};
 
 /** Errors are part of the answer: a missing or unreadable file is a fact the run depended on too. */
 const failure = (error: unknown) => `error:${(error as Error)?.message ?? String(error)}`;
 
-function answer(host: Host, op: keyof Host, arg: string): string {
-  try {
-    // A text's digest is its UTF-8 bytes' digest: replaying reads the bytes and skips decoding them. A file that
-    // failed to decode then gives a digest instead of the recorded error, which is a miss, never a false hit.
-    if (op === "readText") return digest(host.readBytes(arg));
-    return reduce(op, (host[op] as (arg: string) => unknown)(arg));
-  } catch (error) {
-    return failure(error);
-  }
+/** What a Host call other than a read returned, reduced to a digest. */
+function reduce(op: keyof Host, value: unknown): string {
+  if (value === undefined) return "unset";
+  if (op === "kind" || op === "realPath") return String(value);
+  return hash64(Array.isArray(value) ? value.join("\0") : String(value));
 }
 
-/** A Host that forwards to `base` and records every call, to be replayed by `stillValid`. */
-export function recordingHost(base: Host): { host: Host; dependencies: () => Dependency[] } {
+const isRead = (op: keyof Host) => op === "readText" || op === "readBytes";
+
+/**
+ * A Host that forwards to `base` and records every call, to be replayed by `stillValid`. A successful read is
+ * recorded as the file's stamp, taken before and after it. `dependencies()` is undefined when the run cannot be
+ * replayed safely: a file changed while it was read, or was changed too recently to tell.
+ */
+export function recordingHost(base: Host, stamp: FileStamp = statStamp, recordedAt = Date.now()): { host: Host; dependencies: () => Dependency[] | undefined } {
   const seen = new Map<string, Dependency>();
+  let replayable = true;
   const call = <T>(op: keyof Host, arg: string): T => {
     const id = `${op}\0${arg}`;
+    const first = !seen.has(id);
+    let before: string | undefined;
+    if (first && isRead(op)) {
+      try {
+        before = stamp(arg, recordedAt);
+      } catch {
+        before = undefined; // the read fails too, and its error is what gets recorded
+      }
+    }
+    let value: T;
     try {
-      const value = (base[op] as (arg: string) => T)(arg);
-      if (!seen.has(id)) seen.set(id, [op, arg, reduce(op, value)]);
-      return value;
+      value = (base[op] as (arg: string) => T)(arg);
     } catch (error) {
-      if (!seen.has(id)) seen.set(id, [op, arg, failure(error)]);
+      if (first) seen.set(id, [op, arg, failure(error)]);
       throw error;
     }
+    if (first) {
+      let digest: string | undefined;
+      if (!isRead(op)) digest = reduce(op, value);
+      else {
+        try {
+          const after = stamp(arg, recordedAt);
+          digest = after !== undefined && after === before ? after : undefined;
+        } catch {
+          digest = undefined;
+        }
+      }
+      if (digest === undefined) replayable = false;
+      seen.set(id, [op, arg, digest ?? ""]);
+    }
+    return value;
   };
   const host: Host = {
     readText: (path) => call("readText", path),
@@ -72,17 +116,26 @@ export function recordingHost(base: Host): { host: Host; dependencies: () => Dep
     realPath: (path) => call("realPath", path),
     env: (name) => call("env", name),
   };
-  return { host, dependencies: () => [...seen.values()] };
+  return { host, dependencies: () => (replayable ? [...seen.values()] : undefined) };
 }
 
 /** True when every recorded call still returns what it returned then. */
-export function stillValid(host: Host, dependencies: readonly Dependency[]): boolean {
-  return dependencies.every(([op, arg, recorded]) => answer(host, op, arg) === recorded);
+export function stillValid(host: Host, dependencies: readonly Dependency[], stamp: FileStamp = statStamp): boolean {
+  return dependencies.every(([op, arg, recorded]) => {
+    try {
+      // A read that succeeded is checked by its stamp alone (no read, no decoding); one that failed must fail again
+      // the same way. A stamp that matches is not racy now if it was not then.
+      if (isRead(op) && !recorded.startsWith("error:")) return stamp(arg, Number.POSITIVE_INFINITY) === recorded;
+      return reduce(op, (host[op] as (arg: string) => unknown)(arg)) === recorded;
+    } catch (error) {
+      return failure(error) === recorded;
+    }
+  });
 }
 
 /** The cache entry's file name for a key (the command line, directory, tool build and output-affecting settings). */
 export function entryName(key: string): string {
-  return `${digest(key)}.json`;
+  return `${hash64(key)}.json`;
 }
 
 /** A valid cached run for `key`, or undefined; a missing, unreadable or corrupt entry is a miss, never an error. */
@@ -106,7 +159,7 @@ export function storeRun(dir: string, key: string, dependencies: Dependency[], r
     mkdirSync(dir, { recursive: true });
     const target = join(dir, entryName(key));
     // Written beside the target and renamed over it, so a reader never sees half an entry.
-    const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+    const temp = `${target}.${process.pid}-${Date.now()}.tmp`;
     writeFileSync(temp, JSON.stringify(body));
     renameSync(temp, target);
     prune(dir);

@@ -54,7 +54,9 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
   if (!parsed) parsedByDependency.set(dep, (parsed = dep.features.map(parseFeatureValue)));
   return parsed;
 }
-type ActiveDeps = { all: [SummaryDependency, FeaturesFor][]; byName: Map<string, [SummaryDependency, FeaturesFor][]> };
+/** A dependency declaration as one node uses it: the child's FeaturesFor, and the cause it gives what it enables. */
+type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
+type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
 const sharedActiveDeps = new WeakMap<PackageSummary, ActiveDeps[]>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
 const parsedValues = new Map<string, FeatureValue>();
@@ -107,15 +109,15 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const key = packageKey(summary.id, fk);
     const cached = slot === -1 ? activeDeps.get(key) : sharedActiveDeps.get(summary)?.[slot];
     if (cached) return cached;
-    const all: [SummaryDependency, FeaturesFor][] = [];
-    const byName = new Map<string, [SummaryDependency, FeaturesFor][]>();
+    const all: ActiveDep[] = [];
+    const byName = new Map<string, ActiveDep[]>();
     for (const dep of summary.dependencies) {
       if (dep.target !== null && ignoreInactiveTargets && !options.platformActive!(dep.target, dep.kind === "build" || fk === FeaturesFor.Host)) continue;
       if (decoupleDevDeps && dep.kind === "dev") continue;
       // Dev-dependencies only count for the root member: cargo resolves other packages without them.
       if (dep.kind === "dev" && summary.id !== root) continue;
       const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || summaries.get(dep.to).procMacro) ? FeaturesFor.Host : fk;
-      const pair: [SummaryDependency, FeaturesFor] = [dep, depFk];
+      const pair: ActiveDep = [dep, depFk, { type: "dependent", from: summary.id, fromFor: fk, dep: dep.name }];
       all.push(pair);
       const named = byName.get(dep.name);
       if (named) named.push(pair);
@@ -130,7 +132,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     }
     return result;
   };
-  const NO_DEPS: [SummaryDependency, FeaturesFor][] = [];
+  const NO_DEPS: ActiveDep[] = [];
   const depsNamed = (summary: PackageSummary, fk: FeaturesFor, name: string) => depsOf(summary, fk).byName.get(name) ?? NO_DEPS;
 
   /** The feature values a dependency declaration asks of its child; the same for every resolution, so kept. */
@@ -146,15 +148,13 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   };
 
   const activatePkg = (id: number, fk: FeaturesFor, values: readonly FeatureValue[], cause: ActivationCause) => {
-    entry(features, id, fk);
     for (const value of values) activateValue(id, fk, value, cause);
     const key = packageKey(id, fk);
     if (processed.has(key)) return;
     processed.add(key);
     const summary = summaries.get(id);
-    for (const [dep, depFk] of depsOf(summary, fk).all) {
-      if (dep.optional) continue;
-      activatePkg(dep.to, depFk, valuesFromDependency(dep), { type: "dependent", from: id, fromFor: fk, dep: dep.name });
+    for (const [dep, depFk, because] of depsOf(summary, fk).all) {
+      if (!dep.optional) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
     }
   };
 

@@ -4,19 +4,28 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { recordingHost, stillValid } from "../../src/host/result-cache.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hash64, recordingHost, stillValid, type FileStamp } from "../../src/host/result-cache.js";
 import { isAuditInput, nothingToCheck } from "../../src/cli/inputs.js";
 import { memoryHost } from "../helpers/memory-host.js";
 
 const repo = join(import.meta.dirname, "../..");
 const bin = join(repo, "bin/tls-audit.js");
 
-function workspace(): { dir: string; cache: string } {
+function copyDemo(): { dir: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), "tls-audit-cache-ws-"));
   cpSync(join(repo, "fixtures/demo"), dir, { recursive: true });
   return { dir, cache: mkdtempSync(join(tmpdir(), "tls-audit-cache-dir-")) };
 }
+
+// A file written less than 2 s before a run reads it is not trusted to its stamp (git's "racily clean" rule), so
+// a run over a fresh copy is never stored. The copies the storing tests use are made once, then left to age.
+const aged: { dir: string; cache: string }[] = [];
+beforeAll(async () => {
+  for (let i = 0; i < 4; i++) aged.push(copyDemo());
+  await new Promise((done) => setTimeout(done, 2_200));
+});
+const agedWorkspace = (): { dir: string; cache: string } => aged.pop()!;
 
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   const run = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, encoding: "utf8" });
@@ -35,7 +44,7 @@ function markEntry(cache: string, marker: string): void {
 
 describe("run cache", () => {
   it("replays an unchanged run, and re-audits once a manifest it read changes", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = agedWorkspace();
     const env = { TLS_AUDIT_CACHE_DIR: cache };
     const first = cli(["--format", "json"], dir, env);
     expect(first.code).toBe(1);
@@ -58,7 +67,7 @@ describe("run cache", () => {
   });
 
   it("keys entries by the command line and the environment it reads", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = agedWorkspace();
     cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache });
     markEntry(cache, "REPLAYED\n");
     expect(cli(["--format", "sarif"], dir, { TLS_AUDIT_CACHE_DIR: cache }).stdout).not.toBe("REPLAYED\n");
@@ -66,15 +75,21 @@ describe("run cache", () => {
     expect(cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache, CARGO_HOME: join(dir, "elsewhere") }).stdout).not.toBe("REPLAYED\n");
   });
 
+  it("does not store a run over files written just before it", () => {
+    const { dir, cache } = copyDemo();
+    expect(cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache }).code).toBe(1);
+    expect(entries(cache)).toEqual([]);
+  });
+
   it("never caches --write, --diff or --no-cache runs, nor any run under TLS_AUDIT_NO_CACHE=1", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = agedWorkspace();
     for (const args of [["--diff"], ["--no-cache"], ["--timings"]]) cli(args, dir, { TLS_AUDIT_CACHE_DIR: cache });
     cli([], dir, { TLS_AUDIT_CACHE_DIR: cache, TLS_AUDIT_NO_CACHE: "1" });
     expect(entries(cache)).toEqual([]);
   });
 
   it("treats a corrupt entry as a miss", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = agedWorkspace();
     const first = cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache });
     const [name] = entries(cache);
     writeFileSync(join(cache, "runs", name!), "{ not json");
@@ -85,7 +100,7 @@ describe("run cache", () => {
   });
 
   it("runs normally when the cache dir cannot be written", () => {
-    const { dir } = workspace();
+    const { dir } = copyDemo();
     const blocked = join(dir, "Cargo.lock", "cache"); // a path under a file: mkdir fails
     const run = cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: blocked });
     expect(run.code).toBe(1);
@@ -94,7 +109,7 @@ describe("run cache", () => {
   });
 
   it("reports read errors as the CLI does without the cache (the recorded host is the CLI's own)", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = copyDemo();
     rmSync(join(dir, "Cargo.lock"));
     mkdirSync(join(dir, "Cargo.lock"));
     const run = cli(["--format", "json"], dir, { TLS_AUDIT_CACHE_DIR: cache });
@@ -104,7 +119,7 @@ describe("run cache", () => {
   });
 
   it("has nothing to check when a hook passes only files that cannot change an audit", () => {
-    const { dir, cache } = workspace();
+    const { dir, cache } = copyDemo();
     writeFileSync(join(dir, "main.rs"), "fn main() {}\n");
     const idle = cli(["main.rs"], dir, { TLS_AUDIT_CACHE_DIR: cache });
     expect(idle.code).toBe(0);
@@ -125,20 +140,23 @@ describe("recordingHost / stillValid", () => {
   it("replays every kind of host call, errors included", () => {
     const files = { "/ws/Cargo.toml": "[package]\nname = \"a\"\n", "/ws/src/lib.rs": "" };
     const host = memoryHost(files);
-    const { host: recording, dependencies } = recordingHost(host);
+    // Memory files have no inode or times: their content stands in for the stamp.
+    const stampOf = (h: typeof host): FileStamp => (path) => hash64(h.readText(path));
+    const { host: recording, dependencies } = recordingHost(host, stampOf(host));
     recording.readText("/ws/Cargo.toml");
     expect(() => recording.readText("/ws/Cargo.lock")).toThrow();
     recording.kind("/ws/.cargo/config.toml");
     recording.listDirs("/ws");
     recording.env("CARGO_HOME");
-    const recorded = dependencies();
+    const recorded = dependencies()!;
+    const valid = (h: typeof host) => stillValid(h, recorded, stampOf(h));
     expect(recorded.map(([op]) => op)).toEqual(["readText", "readText", "kind", "listDirs", "env"]);
-    expect(stillValid(memoryHost(files), recorded)).toBe(true);
-    expect(stillValid(memoryHost({ ...files, "/ws/Cargo.toml": "[package]\nname = \"b\"\n" }), recorded)).toBe(false);
-    expect(stillValid(memoryHost({ ...files, "/ws/Cargo.lock": "version = 4\n" }), recorded)).toBe(false);
-    expect(stillValid(memoryHost({ ...files, "/ws/.cargo/config.toml": "" }), recorded)).toBe(false);
-    expect(stillValid(memoryHost({ ...files, "/ws/crates/x/Cargo.toml": "" }), recorded)).toBe(false);
-    expect(stillValid(memoryHost(files, "/ws", { CARGO_HOME: "/elsewhere" }), recorded)).toBe(false);
+    expect(valid(memoryHost(files))).toBe(true);
+    expect(valid(memoryHost({ ...files, "/ws/Cargo.toml": "[package]\nname = \"b\"\n" }))).toBe(false);
+    expect(valid(memoryHost({ ...files, "/ws/Cargo.lock": "version = 4\n" }))).toBe(false);
+    expect(valid(memoryHost({ ...files, "/ws/.cargo/config.toml": "" }))).toBe(false);
+    expect(valid(memoryHost({ ...files, "/ws/crates/x/Cargo.toml": "" }))).toBe(false);
+    expect(valid(memoryHost(files, "/ws", { CARGO_HOME: "/elsewhere" }))).toBe(false);
   });
 
   it("knows which files can change an audit", () => {
