@@ -142,16 +142,22 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
   // The first entry (in source order) under each key path of up to SPAN_PATH_DEPTH keys (all spanOf asks for): a
   // linear search per dependency was quadratic (seconds for a manifest with thousands of dependencies), and indexing
   // every prefix of a long dotted key (`a.a.a.…`) would be quadratic again.
-  let index: { entries: KeyEntry[]; firstUnder: Map<string, KeyEntry> } | undefined;
+  // Only the spans are kept, not the AST: a manifest stays in memory (and in the parse cache) for the whole run.
+  type Located = { path: string[]; span: SourceSpan };
+  let index: { entries: Located[]; firstUnder: Map<string, Located> } | undefined;
   const positions = () => {
     if (index) return index;
-    let entries: KeyEntry[] = [];
+    let entries: Located[] = [];
     try {
-      entries = (located ??= locate(text, file)).entries;
+      entries = (located ?? locate(text, file)).entries.map(({ path, node }) => ({
+        path,
+        span: { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 },
+      }));
     } catch {
       // Only if the two parsers disagree on what is valid TOML: spans fall back to the start of the file.
     }
-    const firstUnder = new Map<string, KeyEntry>();
+    located = undefined;
+    const firstUnder = new Map<string, Located>();
     for (const entry of entries) {
       for (let length = 1; length <= Math.min(entry.path.length, SPAN_PATH_DEPTH); length++) {
         const key = JSON.stringify(entry.path.slice(0, length));
@@ -166,9 +172,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
       prefix.length === 0 ? entries[0]
       : prefix.length <= SPAN_PATH_DEPTH ? firstUnder.get(JSON.stringify(prefix))
       : entries.find((e) => prefix.length <= e.path.length && prefix.every((part, i) => e.path[i] === part));
-    const node = entry?.node;
-    if (!node) return { start: 0, end: 0, line: 1, column: 1 };
-    return { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 };
+    return entry ? { ...entry.span } : { start: 0, end: 0, line: 1, column: 1 };
   };
   const spanOf = (prefix: string[]): SourceSpan => lazySpan(() => findSpan(prefix));
   const warn = (keyPath: string[], message: string) => {

@@ -3,7 +3,7 @@
 import { parseTOML, type AST } from "toml-eslint-parser";
 
 const programs = new Map<string, AST.TOMLProgram>();
-const CACHE_LIMIT = 16;
+const CACHE_LIMIT = 4;
 
 /** The AST of `text` (read-only: it is shared). A BOM becomes a space, so offsets and lines match the bytes on disk. Throws toml-eslint-parser's `ParseError`. */
 export function tomlProgram(text: string): AST.TOMLProgram {

@@ -96,13 +96,17 @@ export class ActiveGraph {
     const rootFor = FeaturesFor.Normal;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(this.root, rootFor), null]]);
     const order: [number, FeaturesFor][] = [[this.root, rootFor]];
+    // Edges are made only for the BFS tree, and not cached: a member's build graph stays in memory until the rules
+    // have run, and caching every node's edges for every member was tens of megabytes on large workspaces.
     for (let head = 0; head < order.length; head++) {
       const [id, fk] = order[head]!;
-      for (const edge of this.edges(id, fk)) {
-        const key = packageKey(edge.to, edge.toFor);
+      for (const dep of this.summaries.get(id).dependencies) {
+        if (!this.isActive(id, fk, dep)) continue;
+        const toFor = toForOf(fk, dep, this.summaries.get(dep.to).procMacro);
+        const key = packageKey(dep.to, toFor);
         if (parent.has(key)) continue;
-        parent.set(key, edge);
-        order.push([edge.to, edge.toFor]);
+        parent.set(key, { from: id, fromFor: fk, to: dep.to, toFor, dep });
+        order.push([dep.to, toFor]);
       }
     }
     const pathTo = (id: number, fk: FeaturesFor) => {
