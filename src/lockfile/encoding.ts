@@ -2,6 +2,7 @@
 // Mirrors rustsec's cargo-lock `encoding.rs` and cargo's `EncodableResolve`.
 import { parse as parseToml, TomlError } from "smol-toml";
 import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
+import { memoByText } from "../util/memo-by-text.js";
 import { readCanonicalLock } from "./canonical.js";
 import type { LockedPackage, Lockfile } from "./model.js";
 
@@ -71,24 +72,13 @@ function packageLineFinder(text: string): (name: string, version?: string, occur
   };
 }
 
-/** Decodes of unchanged locks are reused: the re-audits that verify fixes read the same lock again. */
-const decodedLocks = new Map<string, DecodeResult>();
-const DECODE_CACHE_LIMIT = 4;
-
 /**
  * Decodes Cargo.lock text. Throws `InputError` when the file cannot be used at all
  * (TOML errors, conflict markers, unknown version, packages without name or version).
- * The result is shared with later calls for the same text: treat it as read-only.
+ * Decodes of the last few texts are reused (the re-audits that verify fixes read the same lock again): treat the
+ * lockfile as read-only.
  */
-export function decodeLockfile(text: string, file: string): DecodeResult {
-  const key = `${file}\0${text}`;
-  const hit = decodedLocks.get(key);
-  if (hit) return { lockfile: hit.lockfile, problems: [...hit.problems] };
-  const result = decodeLockfileUncached(text, file);
-  if (decodedLocks.size >= DECODE_CACHE_LIMIT) decodedLocks.delete(decodedLocks.keys().next().value!);
-  decodedLocks.set(key, result);
-  return { lockfile: result.lockfile, problems: [...result.problems] };
-}
+export const decodeLockfile = memoByText(4, decodeLockfileUncached);
 
 function decodeLockfileUncached(text: string, file: string): DecodeResult {
   rejectConflictMarkers(text, file, "Cargo.lock", "resolve the conflict in Cargo.toml if any, then regenerate the lock with `cargo update -w`");

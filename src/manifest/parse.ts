@@ -2,6 +2,7 @@
 // positions but is several times slower, runs only when a span is first read or when smol-toml refuses the text.
 import { parse as parseToml } from "smol-toml";
 import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { memoByText } from "../util/memo-by-text.js";
 import { tomlProgram } from "./toml-ast.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
@@ -51,9 +52,6 @@ function isTable(value: unknown): value is Table {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** Parses of unchanged manifests are reused: a --write re-audit reads the same files again. */
-const parsed = new Map<string, ParseManifestResult>();
-const PARSE_CACHE_LIMIT = 512;
 
 /** The longest key path spanOf looks up: `target.<cfg>.dependencies.<name>`. */
 const SPAN_PATH_DEPTH = 4;
@@ -76,16 +74,11 @@ function deepNesting(text: string): SourcePosition | undefined {
   return undefined;
 }
 
-/** Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. */
-export function parseManifest(text: string, file: string): ParseManifestResult {
-  const key = `${file}\0${text}`;
-  const hit = parsed.get(key);
-  if (hit) return { manifest: hit.manifest, problems: [...hit.problems] };
-  const result = parseManifestUncached(text, file);
-  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.delete(parsed.keys().next().value!);
-  parsed.set(key, result);
-  return { manifest: result.manifest, problems: [...result.problems] };
-}
+/**
+ * Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. Parses of unchanged manifests
+ * are reused (a --write re-audit reads the same files again): treat the manifest as read-only.
+ */
+export const parseManifest = memoByText(512, (text, file) => parseManifestUncached(text, file));
 
 /** The document read with positions: its data, and every key in source order. Throws `InputError` on bad TOML. */
 function locate(text: string, file: string): { doc: Table; entries: KeyEntry[] } {
