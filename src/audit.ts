@@ -73,7 +73,8 @@ export function audit(request: AuditRequest): AuditResult {
     // Many paths of one workspace (a pre-commit hook's file list) load it once.
     const root = workspaceRootOf(request.host, path);
     if (root !== undefined && seenRoots.has(root)) continue;
-    const loaded = request.timings ? request.timings.time("load workspace", () => loadWorkspace(request.host, path)) : loadWorkspace(request.host, path);
+    const timings = request.timings;
+    const loaded = timings ? timings.time("load workspace", () => loadWorkspace(request.host, path, (stage, run) => timings.time(stage, run))) : loadWorkspace(request.host, path);
     if (!isWorkspace(loaded)) {
       for (const problem of loaded.problems) {
         const key = `${problem.code}\0${problem.file}\0${problem.message}`;

@@ -338,7 +338,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const reported = timings ? timings.time("report", report) : report();
     if (timings) {
       const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
-      io.stderr.write(`timings (stages overlap: "read files" is inside "load workspace", a --write re-audit counts again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
+      io.stderr.write(`timings (stages overlap: "read files", "parse lock" and "parse manifests" are inside "load workspace"; re-audits count again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
     }
     return reported ? exitCodeOf(result) : EXIT_TOOL_ERROR;
   } catch (error) {

@@ -9,10 +9,15 @@ import { expandMemberPattern, hasGlob } from "./glob.js";
 import { CfgParseError, parseCfg } from "../resolve/cfg.js";
 import type { EffectiveDependency, LocalPackage, ResolverVersion, Workspace } from "./model.js";
 
+/** Runs a stage of the audit and, with --timings, counts its time under `name`. */
+export type Stage = <T>(name: string, run: () => T) => T;
+const untimed: Stage = (_name, run) => run();
+
 /** Reads and parses a manifest, turning every failure into a problem. */
-function readManifest(host: Host, file: string, problems: Problem[]): Manifest | undefined {
+function readManifest(host: Host, file: string, problems: Problem[], stage: Stage = untimed): Manifest | undefined {
   try {
-    const { manifest, problems: found } = parseManifest(host.readText(file), file);
+    const text = host.readText(file);
+    const { manifest, problems: found } = stage("parse manifests", () => parseManifest(text, file));
     problems.push(...found);
     return manifest;
   } catch (error) {
@@ -56,7 +61,7 @@ export function locateManifest(host: Host, input: string): string | undefined {
  * Finds the workspace root manifest for a package manifest: itself if it has `[workspace]`,
  * `package.workspace` if set, else the nearest ancestor with `[workspace]` that does not exclude it.
  */
-export function findWorkspaceRoot(host: Host, manifestFile: string, manifest: Manifest, problems: Problem[]): string {
+export function findWorkspaceRoot(host: Host, manifestFile: string, manifest: Manifest, problems: Problem[], stage: Stage = untimed): string {
   if (manifest.workspace) return manifestFile;
   const dir = dirname(manifestFile);
   if (manifest.package?.workspace) return join(resolve(dir, manifest.package.workspace), "Cargo.toml");
@@ -75,7 +80,7 @@ export function findWorkspaceRoot(host: Host, manifestFile: string, manifest: Ma
       continue;
     }
     if (!/^\s*\[workspace[\].]/m.test(text)) continue;
-    const parsed = readManifest(host, candidate, []);
+    const parsed = readManifest(host, candidate, [], stage);
     const ws = parsed?.workspace;
     if (!ws) continue;
     // cargo's WorkspaceRootConfig::is_excluded: an explicit member wins over exclude.
@@ -190,7 +195,7 @@ export function workspaceRootOf(host: Host, input: string): string | undefined {
 }
 
 /** Loads the workspace that contains `input`. Never throws on bad input: failures become problems. */
-export function loadWorkspace(host: Host, input: string): Workspace | { problems: Problem[] } {
+export function loadWorkspace(host: Host, input: string, stage: Stage = untimed): Workspace | { problems: Problem[] } {
   const problems: Problem[] = [];
   const start = locateManifest(host, input);
   if (!start) {
@@ -203,10 +208,10 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
     });
     return { problems };
   }
-  const startManifest = readManifest(host, start, problems);
+  const startManifest = readManifest(host, start, problems, stage);
   if (!startManifest) return { problems };
-  const rootFile = findWorkspaceRoot(host, start, startManifest, problems);
-  const rootManifest = rootFile === start ? startManifest : readManifest(host, rootFile, problems);
+  const rootFile = findWorkspaceRoot(host, start, startManifest, problems, stage);
+  const rootManifest = rootFile === start ? startManifest : readManifest(host, rootFile, problems, stage);
   if (!rootManifest) return { problems };
   if (!rootManifest.package && !rootManifest.workspace) {
     // cargo: "virtual manifests must be configured with [workspace]" / "missing field `package`".
@@ -273,7 +278,7 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
       });
       return;
     }
-    const manifest = readManifest(host, file, problems);
+    const manifest = readManifest(host, file, problems, stage);
     if (manifest) addMember(manifest);
   };
   for (const dir of pending) loadMemberDir(dir);
@@ -305,7 +310,7 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
         continue;
       }
       pathDirs.add(dep.pathDir);
-      const manifest = readManifest(host, file, problems);
+      const manifest = readManifest(host, file, problems, stage);
       const local = manifest && toLocalPackage(manifest, manifest.workspace ? manifest : rootManifest, root, false, problems);
       if (local) {
         pathPackages.push(local);
@@ -351,7 +356,8 @@ export function loadWorkspace(host: Host, input: string): Workspace | { problems
   } else {
     lockPath = lockfilePath;
     try {
-      const decoded = decodeLockfile(host.readText(lockfilePath), lockfilePath);
+      const lockText = host.readText(lockfilePath);
+      const decoded = stage("parse lock", () => decodeLockfile(lockText, lockfilePath));
       problems.push(...decoded.problems);
       if (decoded.lockfile.packages.length === 0) {
         // A lock without packages describes nothing: audit the manifests, as without a lock, rather than nothing.

@@ -138,3 +138,29 @@ describe("bin/tls-audit.js", () => {
     expect(execFileSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--version"], { encoding: "utf8" }).trim()).toBe("0.1.0");
   });
 });
+
+describe("--timings", () => {
+  const stagesOf = (stderr: string) =>
+    new Map(
+      [...stderr.matchAll(/^ {2}(\S[^\n]*?) +(\d+\.\d) ms$/gm)].map((m) => [m[1]!.trim(), Number(m[2])] as const),
+    );
+
+  it("prints each stage's time on stderr and leaves the report as it is", async () => {
+    const plain = await runCli(["--format", "json", demo]);
+    const timed = await runCli(["--format", "json", "--timings", demo]);
+    expect(timed.code).toBe(plain.code);
+    expect(timed.stdout).toBe(plain.stdout);
+    const stages = stagesOf(timed.stderr);
+    for (const stage of ["read files", "parse lock", "parse manifests", "load workspace", "resolve", "rules", "plan and verify fixes", "report", "total"]) {
+      expect(stages.get(stage), `${stage} in:\n${timed.stderr}`).toBeGreaterThanOrEqual(0);
+    }
+    // Nested stages cannot take longer than the stage around them (first audit only: re-audits add to both).
+    expect(stages.get("parse lock")!).toBeLessThanOrEqual(stages.get("load workspace")!);
+    expect(stages.get("total")!).toBeGreaterThanOrEqual(stages.get("resolve")!);
+  });
+
+  it("is also turned on by TLS_AUDIT_TIMINGS=1, and off without either", async () => {
+    expect(stagesOf((await runCli(["--format", "json", demo], { env: { TLS_AUDIT_TIMINGS: "1" } })).stderr).has("resolve")).toBe(true);
+    expect((await runCli(["--format", "json", demo])).stderr).not.toMatch(/timings/);
+  });
+});
