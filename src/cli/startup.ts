@@ -1,9 +1,10 @@
 // The process entry point: answers what it can before loading the CLI (nothing to check, an unchanged run),
 // so that a pre-commit hook costs little more than Node's own start-up.
-// It is bundled on its own into dist/cli/startup.mjs (scripts/bundle.mjs), beside the CLI's bundle: the paths below
-// are relative to that directory.
+// It is bundled on its own, as CommonJS, into dist/cli/startup.cjs (scripts/bundle.mjs): bin/tls-audit.js is a
+// CommonJS file, since an ES module entry costs Node several milliseconds more to start.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { nodeHost } from "../host/index.js";
 import { nothingToCheck } from "./inputs.js";
 
@@ -35,10 +36,10 @@ function split(args: readonly string[]): Command {
   return { flags, paths };
 }
 
-/** The build's identity (dist/build-id, written by `npm run build`); undefined when running from sources. */
-function buildId(): string | undefined {
+/** The build's identity (dist/build-id, written by `npm run build`); undefined when there is none. */
+function buildId(dist: string): string | undefined {
   try {
-    return readFileSync(new URL("../build-id", import.meta.url), "utf8").trim() || undefined;
+    return readFileSync(join(dist, "build-id"), "utf8").trim() || undefined;
   } catch {
     return undefined;
   }
@@ -46,13 +47,11 @@ function buildId(): string | undefined {
 
 export type Cli = typeof import("./bundle-entry.js");
 
-/** The bundled CLI; a computed URL, so that bundling this module does not pull the CLI in. */
-async function loadCli(): Promise<Cli> {
-  return (await import(new URL("./bundle-entry.mjs", import.meta.url).href)) as Cli;
-}
 
-
-export async function run(argv: string[]): Promise<number> {
+/** Runs the CLI for `argv`; `dist` is the built package's dist/ directory. */
+export async function run(argv: string[], dist: string): Promise<number> {
+  // A computed URL, so that bundling this module does not pull the CLI in.
+  const loadCli = async () => (await import(pathToFileURL(join(dist, "cli", "bundle-entry.mjs")).href)) as Cli;
   const cwd = process.cwd();
   const env = process.env;
   const args = argv[0] === "tls-audit" ? argv.slice(1) : argv;
@@ -64,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const build = buildId();
+  const build = buildId(dist);
   const cacheable =
     build !== undefined &&
     env.TLS_AUDIT_NO_CACHE !== "1" &&
