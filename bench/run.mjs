@@ -153,6 +153,12 @@ for (const [suite, name] of DEBIAN) {
     const ws = debianCase(suite, name);
     return ws && tlsAudit(["--format", "json", "."], { cwd: ws, env: { ...NO_CACHE, CARGO_HOME: cargoHome } });
   }]);
+  // The same audit answered by the run cache (an unchanged workspace, as in a hook): reported apart, never as the
+  // real-work figure.
+  rows.push([`${label}: tls-audit (cached)`, () => {
+    const ws = debianCase(suite, name);
+    return ws && tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: mkdtempSync(join(tmp, "cache-")) } });
+  }]);
   rows.push([`${label}: cargo tree -e features -i openssl-sys`, cargoRow(suite, name, ["tree", "--offline", "-e", "features", "-i", "openssl-sys", "--target", "all"])]);
   rows.push([`${label}: cargo metadata`, cargoRow(suite, name, ["metadata", "--offline", "--format-version", "1"])]);
 }
@@ -197,8 +203,15 @@ const attempt = (r, fn) => {
     note(`${r.label} FAILED: ${error.message}`);
   }
 };
-// Warm-up: page cache, cargo's registry reads, and the result cache for the "(cached)" rows.
+// Warm-up: page cache, cargo's registry reads, and the result cache for the "(cached)" rows. The run cache does not
+// store a run over files written less than 2 s before (the workspace copies made above): those rows warm up again
+// once the copies have aged, so that their measured runs are the cached answers they are meant to be.
 for (const r of live) attempt(r, () => measure(r.spec));
+const cachedRows = live.filter((r) => r.label.includes("(cached"));
+if (cachedRows.length > 0) {
+  await new Promise((done) => setTimeout(done, 2_100));
+  for (const r of cachedRows) attempt(r, () => measure(r.spec));
+}
 // Round-robin over the rows, so background load on this shared machine falls on every row alike and the ratios
 // (to the floor, to cargo) compare like with like.
 for (let i = 0; i < runs; i++) {
@@ -249,6 +262,7 @@ check("vector peak RSS ≤ 150 MB", [VECTOR], (v) => ({ pass: v.peakRssMb !== nu
 for (const [suite, name] of DEBIAN) {
   const w = `debian ${suite}/${name}`;
   check(`${w} ≤ 0.5× cargo tree`, [`${w}: tls-audit`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
+  check(`${w} ≤ 0.5× cargo tree, unchanged workspace (run cache)`, [`${w}: tls-audit (cached)`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
 }
 const BIG = scaleLabel(...SCALE.at(-1));
 check("synthetic 20k packages < 1.5 s", [BIG], (s) => ({ pass: s.medianMs < 1500, figures: ms(s.medianMs) }));
