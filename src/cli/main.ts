@@ -1,5 +1,6 @@
 // Command-line wiring: flags → audit → report → exit code. The only module that knows `process`.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditResult, type WorkspaceSettings } from "../audit.js";
@@ -11,6 +12,9 @@ import type { Workspace } from "../workspace/model.js";
 import { nodeHost, type Host } from "../host/index.js";
 import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
 import { createMetadataChain, type MetadataChain } from "../registry/chain.js";
+import type { MetadataStore } from "../registry/crate-manifest.js";
+import { fileMetadataStore } from "../host/metadata-store.js";
+import { userCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, nothingToCheck } from "./inputs.js";
@@ -94,6 +98,8 @@ interface CliOptions {
   printConfig?: boolean;
   timings?: boolean;
   online?: boolean;
+  /** False with --no-cache. */
+  cache: boolean;
 }
 
 /** The effective configuration as people write it (relative paths, no internals). */
@@ -146,13 +152,13 @@ function resolveTargets(values: string[]): { targets: TargetCfg[] | null; unknow
  * Crate metadata, in the order the resolver trusts it: vendored sources, unpacked crates, cargo's index cache,
  * what --online fetched (full metadata, so before the partial bundled knowledge), bundled knowledge.
  */
-function metadataFor(host: Host, online: (root: string) => import("../registry/model.js").MetadataProvider[] = () => []) {
+function metadataFor(host: Host, online: (root: string) => import("../registry/model.js").MetadataProvider[] = () => [], store?: MetadataStore) {
   // One chain per workspace for the whole run: the re-audits that verify fixes change only workspace manifests,
   // never what the chain reads, so they reuse its answers instead of reading every crate's metadata again.
   const chains = new Map<string, MetadataChain>();
   return (root: string) => {
     let chain = chains.get(root);
-    if (!chain) chains.set(root, (chain = createMetadataChain([vendorProvider(host, root), registrySrcProvider(host), indexCacheProvider(host), ...online(root), knowledgeProvider()])));
+    if (!chain) chains.set(root, (chain = createMetadataChain([vendorProvider(host, root, store), registrySrcProvider(host, { store }), indexCacheProvider(host), ...online(root), knowledgeProvider()])));
     return chain;
   };
 }
@@ -167,6 +173,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   const version = toolVersion();
   // `cargo tls-audit …` runs `cargo-tls-audit tls-audit …`.
   const args = argv[0] === "tls-audit" ? argv.slice(1) : argv;
+  let store: ReturnType<typeof fileMetadataStore> | undefined;
   try {
     let parsed: { paths: string[]; options: CliOptions } | undefined;
     let parsedProgram: Command | undefined;
@@ -221,7 +228,13 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const host: Host = timings ? { ...baseHost, readText: (path) => timings.time("read files", () => baseHost.readText(path)) } : baseHost;
     // Filled by --online before the first audit; the chains are built lazily, per workspace.
     let online: ((root: string) => import("../registry/model.js").MetadataProvider[]) | undefined;
-    const metadata = metadataFor(host, (root) => online?.(root) ?? []);
+    // Parsed crate manifests are kept between runs (by file stamp), under the user cache dir named by this
+    // environment; with none (an empty environment, as in-process tests give), or with --no-cache, nothing is kept.
+    const home = io.env.HOME || io.env.USERPROFILE;
+    if (options.cache && io.env.TLS_AUDIT_NO_CACHE !== "1" && (io.env.TLS_AUDIT_CACHE_DIR || home)) {
+      store = fileMetadataStore(join(userCacheDir(io.env, process.platform, home ?? ""), "metadata", "crates.json"));
+    }
+    const metadata = metadataFor(host, (root) => online?.(root) ?? [], store);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
     const hostTarget = targetCfg(hostTriple()) ?? allTargetCfgs()[0]!;
     const configs = new Map<string, Config>();
@@ -345,5 +358,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);
     io.stderr.write(`tls-audit: internal error, please report (cargo-tls-audit ${version}): ${cause}\n`);
     return EXIT_TOOL_ERROR;
+  } finally {
+    store?.flush();
   }
 }

@@ -20,6 +20,25 @@ export interface Host {
   listEntries(path: string): string[];
   /** An environment variable (CARGO_HOME, HOME, …). */
   env(name: string): string | undefined;
+  /**
+   * What identifies a regular file's content without reading it (`fileStamp`), for caches; undefined when the file
+   * is missing, not regular, or written too recently to be told apart from a later write. Hosts may omit it.
+   */
+  stamp?(path: string): string | undefined;
+}
+
+/** A file modified less than this before it is stamped may change again within its timestamp's granularity. */
+export const RACY_MS = 2_000;
+
+/**
+ * Device, inode, size, and modification and change times in nanoseconds, as git's index keeps them (any write, and
+ * any `touch`, moves the change time); undefined for a file modified less than RACY_MS before `now` (git's
+ * "racily clean" files). Throws when the file cannot be stat'ed.
+ */
+export function fileStamp(path: string, now: number): string | undefined {
+  const stat = statSync(path, { bigint: true });
+  if (Number(stat.mtimeMs) > now - RACY_MS || Number(stat.ctimeMs) > now - RACY_MS) return undefined;
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
 export class HostReadError extends Error {
@@ -156,6 +175,13 @@ export const nodeHost: Host = {
     }
   },
   env: (name) => process.env[name],
+  stamp(path) {
+    try {
+      return nodeHost.kind(path) === "file" ? fileStamp(path, Date.now()) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
   realPath(path) {
     try {
       return realpathSync(path);

@@ -2,7 +2,7 @@
 // environment variable it read through the Host is unchanged (a depfile, as make and ccache keep).
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Host } from "./index.js";
+import { fileStamp, type Host } from "./index.js";
 
 /** One Host call of the recorded run and a digest of what it returned. */
 export type Dependency = [op: keyof Host, arg: string, digest: string];
@@ -29,8 +29,6 @@ interface CacheFile extends CachedRun {
 const FORMAT = 2;
 /** Beyond this many entries the oldest are removed when a new one is written, so the cache cannot grow without bound. */
 const MAX_ENTRIES = 200;
-/** A file modified less than this before the run read it may change again within its timestamp's granularity. */
-const RACY_MS = 2_000;
 
 /**
  * 64-bit FNV-1a (two 32-bit lanes) of a string: listings and environment values are compared through it. It only
@@ -47,11 +45,7 @@ export function hash64(text: string): string {
   return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
 
-export const statStamp: FileStamp = (path, recordedAt) => {
-  const stat = statSync(path, { bigint: true });
-  if (Number(stat.mtimeMs) > recordedAt - RACY_MS || Number(stat.ctimeMs) > recordedAt - RACY_MS) return undefined;
-  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-};
+export const statStamp: FileStamp = fileStamp;
 
 /** Errors are part of the answer: a missing or unreadable file is a fact the run depended on too. */
 const failure = (error: unknown) => `error:${(error as Error)?.message ?? String(error)}`;
@@ -59,7 +53,7 @@ const failure = (error: unknown) => `error:${(error as Error)?.message ?? String
 /** What a Host call other than a read returned, reduced to a digest. */
 function reduce(op: keyof Host, value: unknown): string {
   if (value === undefined) return "unset";
-  if (op === "kind" || op === "realPath") return String(value);
+  if (op === "kind" || op === "realPath" || op === "stamp") return String(value);
   return hash64(Array.isArray(value) ? value.join("\0") : String(value));
 }
 
@@ -115,6 +109,7 @@ export function recordingHost(base: Host, stamp: FileStamp = statStamp, recorded
     listEntries: (path) => call("listEntries", path),
     realPath: (path) => call("realPath", path),
     env: (name) => call("env", name),
+    ...(base.stamp && { stamp: (path: string) => call<string | undefined>("stamp", path) }),
   };
   return { host, dependencies: () => (replayable ? [...seen.values()] : undefined) };
 }

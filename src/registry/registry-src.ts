@@ -3,11 +3,13 @@ import { join } from "node:path";
 import type { Host } from "../host/index.js";
 import { cargoHomeDir, isRegistrySource, registryDirsCache } from "./cargo-home.js";
 import type { CrateMetadata, MetadataProvider } from "./model.js";
-import { metadataFromManifest } from "./normalized-manifest.js";
+import { readCrateManifest, type MetadataStore } from "./crate-manifest.js";
 
 export interface RegistrySrcOptions {
   /** Overrides `$CARGO_HOME` / `$HOME/.cargo`. */
   cargoHome?: string;
+  /** Remembers parsed manifests across runs. */
+  store?: MetadataStore;
 }
 
 /**
@@ -23,16 +25,9 @@ export function registrySrcProvider(host: Host, options: RegistrySrcOptions = {}
     lookup(name, version, source): CrateMetadata | undefined {
       if (dirsFor === undefined || !isRegistrySource(source)) return undefined;
       for (const dir of dirsFor(source)) {
-        const manifest = join(dir, `${name}-${version}`, "Cargo.toml");
-        if (host.kind(manifest) !== "file") continue;
-        let meta: CrateMetadata;
-        try {
-          meta = metadataFromManifest(host.readText(manifest), "registry-src", manifest);
-        } catch {
-          continue;
-        }
+        const meta = readCrateManifest(host, join(dir, `${name}-${version}`, "Cargo.toml"), "registry-src", options.store);
         // The directory name is cargo's; the manifest inside must still be the crate asked for.
-        if (meta.name === name && meta.version === version) return meta;
+        if (meta?.name === name && meta.version === version) return meta;
       }
       return undefined;
     },

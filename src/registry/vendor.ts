@@ -5,7 +5,7 @@ import { ancestors, type Host } from "../host/index.js";
 import type { Problem } from "../problems.js";
 import { cargoHomeDir } from "./cargo-home.js";
 import type { CrateMetadata, MetadataProvider } from "./model.js";
-import { metadataFromManifest } from "./normalized-manifest.js";
+import { readCrateManifest, type MetadataStore } from "./crate-manifest.js";
 
 type Table = Record<string, unknown>;
 
@@ -198,18 +198,11 @@ export interface VendorProvider extends MetadataProvider {
  * `cargo vendor --versioned-dirs`; `<name>` for the newest of several versions with plain
  * `cargo vendor`); like cargo's DirectorySource, the `[package]` of each Cargo.toml decides.
  */
-export function vendorProvider(host: Host, workspaceRoot: string): VendorProvider {
+export function vendorProvider(host: Host, workspaceRoot: string, store?: MetadataStore): VendorProvider {
   const { directories, notes } = readSourceReplacement(discoverCargoConfig(host, workspaceRoot));
   const scans = new Map<string, Map<string, CrateMetadata>>();
 
-  function read(manifest: string): CrateMetadata | undefined {
-    if (host.kind(manifest) !== "file") return undefined;
-    try {
-      return metadataFromManifest(host.readText(manifest), "vendor", manifest);
-    } catch {
-      return undefined;
-    }
-  }
+  const read = (manifest: string) => readCrateManifest(host, manifest, "vendor", store);
 
   /** Every crate in the directory, read once, for names the quick guesses miss. */
   function scan(directory: string): Map<string, CrateMetadata> {
