@@ -197,7 +197,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
       .option("--online", "fetch the metadata of crates no local source describes from their registry's sparse index (crates.io: https://index.crates.io/); cached, honours HTTPS_PROXY/CARGO_HTTP_PROXY")
-      .option("--no-cache", "neither reuse nor store the result of an identical earlier run (also TLS_AUDIT_NO_CACHE=1)")
+      .option("--no-cache", "use no cache: neither replay an unchanged earlier run nor reuse parsed crate manifests (also TLS_AUDIT_NO_CACHE=1)")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
       .addHelpText("after", HELP_EXAMPLES)
