@@ -1,5 +1,6 @@
 // tls-audit configuration: tls-audit.toml, .config/tls-audit.toml or [workspace|package.metadata.tls-audit] in Cargo.toml.
-import { parseTOML, getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
+import { tomlProgram } from "../manifest/toml-ast.js";
 import type { Problem, SourcePosition } from "../problems.js";
 
 export type ConfiguredSeverity = "error" | "warning" | "off";
@@ -81,9 +82,12 @@ const ALLOW_KEYS = new Set(["dependency", "crate", "crates", "member", "version"
  */
 export function parseConfig(text: string, file: string, prefix: string[]): { config?: Config; problems: Problem[] } {
   const problems: Problem[] = [];
+  // A Cargo.toml without the words "tls-audit" (nor an escape that could spell them in a quoted key) has no such
+  // table: most have none, and parsing a large manifest with positions takes tens of milliseconds.
+  if (prefix.length > 0 && !text.includes(prefix.at(-1)!) && !text.includes("\\")) return { problems };
   let program: AST.TOMLProgram;
   try {
-    program = parseTOML(text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text);
+    program = tomlProgram(text);
   } catch (error) {
     if (error instanceof ParseError) {
       return { problems: [{ severity: "error", code: "config-invalid", message: `invalid TOML: ${error.message}`, file, position: { line: error.lineNumber, column: error.column + 1 } }] };

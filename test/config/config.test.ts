@@ -93,3 +93,17 @@ describe("configuration through the CLI", () => {
     expect(fromFile.report.findings.flatMap((f) => f.reaches)).not.toContain("openssl-sys");
   });
 });
+
+describe("parseConfig on a Cargo.toml", () => {
+  it("finds the table however its key is spelled, and reports none when it is absent", () => {
+    const prefix = ["workspace", "metadata", "tls-audit"];
+    const plain = parseConfig(`[workspace]\nmembers = []\n\n[workspace.metadata.tls-audit]\nban = ["curl-sys"]\n`, "Cargo.toml", prefix);
+    expect(plain.config?.ban).toEqual(["curl-sys"]);
+    // A quoted key may spell the name with an escape: still the same table.
+    const escaped = parseConfig(`[workspace.metadata."tls\\u002Daudit"]\nban = ["curl-sys"]\n`, "Cargo.toml", prefix);
+    expect(escaped.config?.ban).toEqual(["curl-sys"]);
+    expect(parseConfig(`[workspace]\nmembers = ["a"]\n`, "Cargo.toml", prefix)).toEqual({ problems: [] });
+    // Absent but the file is not valid TOML: nothing to say here (the manifest parser reports it).
+    expect(parseConfig(`[workspace\n`, "Cargo.toml", prefix).config).toBeUndefined();
+  });
+});
