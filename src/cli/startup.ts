@@ -47,7 +47,6 @@ function buildId(dist: string): string | undefined {
 
 export type Cli = typeof import("./bundle-entry.js");
 
-
 /** Runs the CLI for `argv`; `dist` is the built package's dist/ directory. */
 export async function run(argv: string[], dist: string): Promise<number> {
   // A computed URL, so that bundling this module does not pull the CLI in.
@@ -71,7 +70,7 @@ export async function run(argv: string[], dist: string): Promise<number> {
     !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
   if (!cacheable) return (await loadCli()).main(argv);
 
-  // Loaded only now: a run with nothing to check should not pay for crypto.
+  // Evaluated only now: a run with nothing to check needs none of the cache code.
   const { cachedRun } = await import("./cached-run.js");
   return cachedRun(argv, { args, build, cwd, env }, loadCli);
 }

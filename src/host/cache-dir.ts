@@ -1,4 +1,4 @@
-// Where cargo-tls-audit keeps its caches (online index responses, audit results), per platform conventions.
+// Where cargo-tls-audit keeps its caches (runs, parsed crate manifests, online index responses), per platform conventions.
 import { join } from "node:path";
 
 /**

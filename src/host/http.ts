@@ -1,9 +1,8 @@
 // The network for --online: concurrent, retried, revalidated GETs of sparse index files, cached on disk.
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { Agent, ProxyAgent, request, type Dispatcher } from "undici";
 import { MAX_FILE_BYTES } from "./index.js";
-import { writeReportFile } from "./write.js";
+import { writeCacheFile } from "./write.js";
 
 /** One file to fetch. */
 export interface FetchJob {
@@ -67,15 +66,9 @@ function readCache(file: string | undefined, url: string): CacheEntry | undefine
   }
 }
 
-/** Best effort: a cache that cannot be written only costs the next run a download. Atomic, so readers never see half a file. */
+/** Best effort: a cache that cannot be written only costs the next run a download. */
 function writeCache(file: string | undefined, entry: CacheEntry): void {
-  if (!file) return;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeReportFile(file, JSON.stringify(entry));
-  } catch {
-    // read-only or full cache dir
-  }
+  if (file) writeCacheFile(file, JSON.stringify(entry));
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -1,8 +1,8 @@
 // The on-disk MetadataStore: parsed crate manifests by path and stamp, in one JSON file under the user cache dir.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import type { MetadataStore } from "../registry/crate-manifest.js";
 import type { CrateMetadata } from "../registry/model.js";
+import { writeCacheFile } from "./write.js";
 
 const FORMAT = 1;
 /** Past this many crates the store starts again empty rather than grow without bound (a few MB of JSON). */
@@ -43,17 +43,9 @@ export function fileMetadataStore(file: string): MetadataStore & { flush(): void
     },
     flush() {
       if (!dirty || !entries) return;
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-        const body: StoreFile = { format: FORMAT, entries: Object.fromEntries(entries) };
-        // Beside the target, then renamed over it: a reader never sees half a file; two writers, the last one wins.
-        const temp = `${file}.${process.pid}-${Date.now()}.tmp`;
-        writeFileSync(temp, JSON.stringify(body));
-        renameSync(temp, file);
-        dirty = false;
-      } catch {
-        // best effort: the next run parses the manifests again
-      }
+      // Best effort, and atomic: of two writers the last one wins; if neither can, the next run parses again.
+      const body: StoreFile = { format: FORMAT, entries: Object.fromEntries(entries) };
+      if (writeCacheFile(file, JSON.stringify(body))) dirty = false;
     },
   };
 }

@@ -1,17 +1,14 @@
 // An on-disk cache of whole runs: the output of a run is reused when every file, directory listing and
 // environment variable it read through the Host is unchanged (a depfile, as make and ccache keep).
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileStamp, type Host } from "./index.js";
+import { writeCacheFile } from "./write.js";
 
 /** One Host call of the recorded run and a digest of what it returned. */
 export type Dependency = [op: keyof Host, arg: string, digest: string];
 
-/**
- * What identifies a file's content without reading it, as git's index does: device, inode, size, and modification
- * and change times in nanoseconds (any write, and any `touch`, moves the change time). Undefined when the file was
- * modified too recently to be told apart from a later write in the same clock tick (git's "racily clean" files).
- */
+/** Stamps a file as of a time (`fileStamp` in ./index.ts); tests over in-memory hosts give their own. */
 export type FileStamp = (path: string, recordedAt: number) => string | undefined;
 
 export interface CachedRun {
@@ -45,8 +42,6 @@ export function hash64(text: string): string {
   return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
 
-export const statStamp: FileStamp = fileStamp;
-
 /** Errors are part of the answer: a missing or unreadable file is a fact the run depended on too. */
 const failure = (error: unknown) => `error:${(error as Error)?.message ?? String(error)}`;
 
@@ -64,7 +59,7 @@ const isRead = (op: keyof Host) => op === "readText" || op === "readBytes";
  * recorded as the file's stamp, taken before and after it. `dependencies()` is undefined when the run cannot be
  * replayed safely: a file changed while it was read, or was changed too recently to tell.
  */
-export function recordingHost(base: Host, stamp: FileStamp = statStamp, recordedAt = Date.now()): { host: Host; dependencies: () => Dependency[] | undefined } {
+export function recordingHost(base: Host, stamp: FileStamp = fileStamp, recordedAt = Date.now()): { host: Host; dependencies: () => Dependency[] | undefined } {
   const seen = new Map<string, Dependency>();
   let replayable = true;
   const call = <T>(op: keyof Host, arg: string): T => {
@@ -115,7 +110,7 @@ export function recordingHost(base: Host, stamp: FileStamp = statStamp, recorded
 }
 
 /** True when every recorded call still returns what it returned then. */
-export function stillValid(host: Host, dependencies: readonly Dependency[], stamp: FileStamp = statStamp): boolean {
+export function stillValid(host: Host, dependencies: readonly Dependency[], stamp: FileStamp = fileStamp): boolean {
   return dependencies.every(([op, arg, recorded]) => {
     try {
       // A read that succeeded is checked by its stamp alone (no read, no decoding); one that failed must fail again
@@ -150,16 +145,11 @@ export function lookupRun(dir: string, key: string, host: Host): CachedRun | und
 /** Stores a run; best effort (a read-only or full cache dir only costs the next run its speed-up). */
 export function storeRun(dir: string, key: string, dependencies: Dependency[], run: CachedRun): void {
   const body: CacheFile = { format: FORMAT, key, dependencies, ...run };
+  if (!writeCacheFile(join(dir, entryName(key)), JSON.stringify(body))) return;
   try {
-    mkdirSync(dir, { recursive: true });
-    const target = join(dir, entryName(key));
-    // Written beside the target and renamed over it, so a reader never sees half an entry.
-    const temp = `${target}.${process.pid}-${Date.now()}.tmp`;
-    writeFileSync(temp, JSON.stringify(body));
-    renameSync(temp, target);
     prune(dir);
   } catch {
-    // best effort
+    // an entry removed by a concurrent run: the next write prunes again
   }
 }
 

@@ -1,7 +1,6 @@
 // Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
-import { randomBytes } from "node:crypto";
 
 export class HostWriteError extends Error {
   constructor(
@@ -18,6 +17,16 @@ export interface AtomicWriteOptions {
   expected: string;
   /** A symlinked manifest that resolves outside this directory is refused. */
   within: string;
+}
+
+let temps = 0;
+
+/**
+ * A temporary file beside `path`, created with `wx` by the writers below. The pid, clock and a counter keep names
+ * apart across processes and within one, without node:crypto, which the start-up module (a cached run) avoids loading.
+ */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tls-audit-${process.pid}-${Date.now()}-${++temps}.tmp`);
 }
 
 /** Test hook: the named point makes the process die there, to prove a crash mid-write leaves the original intact. */
@@ -54,7 +63,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     throw new HostWriteError(path, `cannot read: ${(error as Error).message}`);
   }
   if (current !== options.expected) throw new HostWriteError(path, "changed since it was read; not overwriting it (run tls-audit again)");
-  const temp = join(dirname(target), `.${basename(target)}.tls-audit-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(temp, "wx", mode);
@@ -82,9 +91,23 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
   }
 }
 
+/**
+ * Writes a cache file (run cache, crate manifests, online index), creating its directory; atomic like a report.
+ * Best effort: false when it could not (a read-only or full cache dir only costs the next run its speed-up).
+ */
+export function writeCacheFile(path: string, text: string): boolean {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeReportFile(path, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Writes a report file (new or replaced) through a temporary file and a rename, so readers never see half of it. */
 export function writeReportFile(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.tls-audit-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = tempPathFor(path);
   try {
     const fd = openSync(temp, "wx", 0o644);
     try {
