@@ -1,5 +1,5 @@
 // Plans fixes for every finding, applies them in memory, re-audits, and keeps only the changes that work.
-import { parse as parseToml } from "smol-toml";
+import { tomlData } from "../manifest/toml-ast.js";
 import type { AuditResult } from "../audit.js";
 import type { Finding, FindingFix } from "../engine/types.js";
 import type { Host } from "../host/index.js";
@@ -64,12 +64,11 @@ function mergeChanges(changes: DependencyChange[]): DependencyChange[] {
  * a second, independent parser from the one that located the edits, and several times faster (no positions).
  */
 export function verifyRewrite(before: string, after: string, changed: string[][]): string | undefined {
-  const parse = (text: string) => parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Record<string, unknown>;
   let a: Record<string, unknown>;
   let b: Record<string, unknown>;
   try {
-    a = parse(before);
-    b = parse(after);
+    a = tomlData(before);
+    b = tomlData(after);
   } catch (error) {
     return `the edited manifest does not parse: ${(error as Error).message}`;
   }

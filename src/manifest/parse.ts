@@ -1,9 +1,8 @@
 // Cargo.toml text → typed Manifest with spans. smol-toml reads the data; toml-eslint-parser, which keeps source
 // positions but is several times slower, runs only when a span is first read or when smol-toml refuses the text.
-import { parse as parseToml } from "smol-toml";
 import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
 import { memoByText } from "../util/memo-by-text.js";
-import { tomlProgram } from "./toml-ast.js";
+import { tomlData, tomlProgram } from "./toml-ast.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
@@ -52,7 +51,6 @@ function isTable(value: unknown): value is Table {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-
 /** The longest key path spanOf looks up: `target.<cfg>.dependencies.<name>`. */
 const SPAN_PATH_DEPTH = 4;
 
@@ -78,7 +76,7 @@ function deepNesting(text: string): SourcePosition | undefined {
  * Parses Cargo.toml. Throws `InputError` on TOML syntax errors and conflict markers. Parses of unchanged manifests
  * are reused (a --write re-audit reads the same files again): treat the manifest as read-only.
  */
-export const parseManifest = memoByText(512, (text, file) => parseManifestUncached(text, file));
+export const parseManifest = memoByText(512, parseManifestUncached);
 
 /** The document read with positions: its data, and every key in source order. Throws `InputError` on bad TOML. */
 function locate(text: string, file: string): { doc: Table; entries: KeyEntry[] } {
@@ -122,7 +120,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
   let doc: Table;
   let located: { doc: Table; entries: KeyEntry[] } | undefined;
   try {
-    doc = parseToml(text.startsWith("\uFEFF") ? text.slice(1) : text) as Table;
+    doc = tomlData(text);
   } catch (error) {
     const deep = tooDeep(error, text, file);
     if (deep !== error) throw deep;

@@ -45,6 +45,18 @@ const SCOPES: { scope: Scope; edgeKinds: ReadonlySet<DependencyKind>; hasDevUnit
   { scope: "dev", edgeKinds: new Set(["normal", "build", "dev"]), hasDevUnits: true },
 ];
 
+/** One (direct dependency, banned crate) pair, whatever the scope and whatever names the member gives the package. */
+export const reachKey = (direct: number, banned: number): string => `${direct}\0${banned}`;
+
+/**
+ * True when `found` already holds every banned crate the lock lets each of `directs` reach (`lockReach`, an upper
+ * bound of what any resolution can find): a wider scope or a sound pass could add nothing.
+ */
+export function lockBoundFound(directs: Iterable<number>, lockReach: (id: number) => ReadonlySet<number>, found: { has(key: string): boolean }): boolean {
+  for (const direct of directs) for (const banned of lockReach(direct)) if (!found.has(reachKey(direct, banned))) return false;
+  return true;
+}
+
 export interface MemberAnalysis {
   found: ReachedBanned[];
   /** What `cargo build -p <member>` compiles: the normal-scope graph (first requested target, or all). */
@@ -85,9 +97,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   };
 
   const found = new Map<string, ReachedBanned>();
-  const rootDeps = summaries.get(root).dependencies;
-  const boundMet = (): boolean =>
-    options.lockReach !== undefined && rootDeps.every((dep) => [...options.lockReach!(dep.to)].every((banned) => found.has(`${dep.to}\0${banned}`)));
+  const rootDeps = summaries.get(root).dependencies.map((dep) => dep.to);
+  const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(rootDeps, options.lockReach, found);
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
     // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
@@ -101,7 +112,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       for (const direct of graph.edges(root, rootFor)) {
         const reached = graph.reachedTargets(direct.to, direct.toFor, options.bannedIds);
         for (const banned of reached) {
-          const key = `${direct.to}\0${banned}`; // one package, whatever names the member gives it
+          const key = reachKey(direct.to, banned);
           const previous = found.get(key);
           if (previous) {
             if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);

@@ -5,7 +5,7 @@ import type { DependencyGraph } from "../graph/model.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
-import { analyzeMember, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
+import { analyzeMember, lockBoundFound, reachKey, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
 import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
@@ -91,20 +91,11 @@ export function resolveWorkspace(
     lockReach.set(id, found);
     return found;
   };
-  const lockBoundMet = (member: LocalPackage): boolean => {
-    const found = new Set((byMember.get(member) ?? []).map((r) => `${r.direct.to}\0${r.banned}`));
-    const root = graph.localIds.get(member)!;
-    for (const edge of graph.edges[root]!) {
-      if (graph.memberIds.has(edge.to)) continue;
-      for (const banned of reachInLock(edge.to)) if (!found.has(`${edge.to}\0${banned}`)) return false;
-    }
-    return true;
-  };
   const byMember = new Map<LocalPackage, ReachedBanned[]>();
   const builds = new Map<LocalPackage, MemberAnalysis>();
   const possible = new Set<ReachedBanned>();
   const defaultKeys = new Map<LocalPackage, Set<string>>();
-  const keyOf = (r: ReachedBanned) => `${r.direct.to}\0${r.banned}\0${r.scope}`;
+  const keyOf = (r: ReachedBanned) => `${reachKey(r.direct.to, r.banned)}\0${r.scope}`;
   // A member whose locked closure holds neither a banned crate nor rustls can produce no finding: skip resolving it.
   const relevant = (member: LocalPackage): boolean => {
     const root = graph.localIds.get(member)!;
@@ -133,11 +124,12 @@ export function resolveWorkspace(
   const complete = summaries.touched().every((s) => !s.incomplete);
   if (!complete) {
     for (const member of members) {
+      const likely = new Set(byMember.get(member)!.map((r) => reachKey(r.direct.to, r.banned)));
       // The lock bounds what the sound pass can find: skip it when the likely pass already found all of that.
-      if (lockBoundMet(member)) continue;
-      const likely = new Set(byMember.get(member)!.map((r) => `${r.direct.to}\0${r.banned}`));
+      const directs = graph.edges[graph.localIds.get(member)!]!.map((edge) => edge.to).filter((to) => !graph.memberIds.has(to));
+      if (lockBoundFound(directs, reachInLock, likely)) continue;
       for (const found of analyse(member, options.request, soundSummaries).found) {
-        if (likely.has(`${found.direct.to}\0${found.banned}`)) continue;
+        if (likely.has(reachKey(found.direct.to, found.banned))) continue;
         possible.add(found);
         byMember.get(member)!.push(found);
       }
