@@ -276,11 +276,13 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
     const runAudit = (over: Host, members?: ReadonlySet<string>): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, members }));
     const resolution = !options.lockfileOnly;
+    // Under GitHub Actions the log shows annotations; a report file keeps the default format.
+    const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
     // Loaded only with --online, so that no other run loads network code (test/cli/hostile-inputs.test.ts).
     if (options.online && resolution && !options.printConfig && !idle) {
       const { prepareOnlineMetadata } = await import("./online.js");
       const fetchStarted = performance.now();
-      online = await prepareOnlineMetadata({ paths: absolutePaths, host, env: io.env, cwd: io.cwd, stderr: io.stderr, format: options.format, output: options.output, quiet: options.quiet ?? false, version });
+      online = await prepareOnlineMetadata({ paths: absolutePaths, host, env: io.env, cwd: io.cwd, stderr: io.stderr, format, quiet: options.quiet ?? false, version });
       timings?.add("fetch online metadata", performance.now() - fetchStarted);
     }
     let result = runAudit(host);
@@ -323,8 +325,6 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       if (!options.quiet || problem.severity === "error") io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
     }
     const report = () => {
-      // Under GitHub Actions the log shows annotations; a report file keeps the default format.
-      const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
       const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
       // --quiet keeps errors only in what people read; machine formats stay complete.
       const shown: AuditResult = options.quiet && (format === "stylish" || format === "github")

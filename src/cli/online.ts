@@ -35,9 +35,8 @@ export interface OnlineRequest {
   env: NodeJS.ProcessEnv;
   cwd: string;
   stderr: NodeJS.WritableStream;
-  /** The report format asked for; undefined for the default. */
-  format?: string;
-  output?: string;
+  /** The report format in effect (the CLI's default applied). */
+  format: string;
   quiet: boolean;
   /** Our version, for the User-Agent. */
   version: string;
@@ -82,8 +81,7 @@ function timeoutFrom(env: NodeJS.ProcessEnv): number {
 export async function prepareOnlineMetadata(request: OnlineRequest): Promise<OnlineProviders> {
   const { host, env } = request;
   const lookupEnv = (name: string) => env[name];
-  const format = request.format ?? (env.GITHUB_ACTIONS === "true" && !request.output ? "github" : "stylish");
-  const forPeople = format === "stylish" && !request.quiet;
+  const forPeople = request.format === "stylish" && !request.quiet;
 
   // Each workspace once, as `audit` maps paths to workspaces.
   const roots = [...new Set((request.paths.length > 0 ? request.paths : ["."]).map((p) => workspaceRootOf(host, p)).filter((r) => r !== undefined))];
