@@ -12,6 +12,7 @@ export const rustlsCryptoProvider: Rule = {
     docs: "docs/rules/rustls-crypto-provider.md",
     fixable: false,
     defaultSeverity: "warning",
+    buildCrates: ["rustls"],
     messages: {
       none: "rustls {version} is built with no crypto provider (neither `ring` nor `aws-lc-rs`): the first TLS handshake panics unless the app installs a CryptoProvider",
       both: "rustls {version} is built with both `ring` and `aws-lc-rs`: the first TLS handshake panics unless the app installs a default CryptoProvider",
@@ -19,7 +20,6 @@ export const rustlsCryptoProvider: Rule = {
   },
   create(context) {
     return {
-      memberBuildCrates: ["rustls"],
       memberBuild(_member, packages) {
         const seen = new Set<string>();
         for (const pkg of packages) {

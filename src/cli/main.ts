@@ -5,6 +5,9 @@ import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
+import { RULES } from "../../rules/index.js";
+import { auditedCrates } from "../graph/relevant.js";
+import { isWorkspace, loadWorkspace } from "../workspace/load.js";
 import { mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";
 import { displayPath } from "../report/message.js";
@@ -282,7 +285,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     if (options.online && resolution && !options.printConfig && !idle) {
       const { prepareOnlineMetadata } = await import("./online.js");
       const fetchStarted = performance.now();
-      online = await prepareOnlineMetadata({ paths: absolutePaths, host, env: io.env, cwd: io.cwd, stderr: io.stderr, format, quiet: options.quiet ?? false, version });
+      // What a workspace's audit looks for, with its configured bans: only those crates' index entries are worth a request.
+      const audited = (root: string) => {
+        const loaded = loadWorkspace(host, root);
+        return auditedCrates(isWorkspace(loaded) ? (configure(loaded).bannedCrates ?? DEFAULT_BANNED) : DEFAULT_BANNED, RULES);
+      };
+      online = await prepareOnlineMetadata({ paths: absolutePaths, host, env: io.env, cwd: io.cwd, stderr: io.stderr, format, quiet: options.quiet ?? false, version, auditedCrates: audited });
       timings?.add("fetch online metadata", performance.now() - fetchStarted);
     }
     let result = runAudit(host);

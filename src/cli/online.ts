@@ -26,6 +26,7 @@ import {
   type OnlinePlan,
 } from "../registry/online.js";
 import { discoverCargoConfig } from "../registry/vendor.js";
+import { packagesReaching } from "../graph/relevant.js";
 import { workspaceRootOf } from "../workspace/load.js";
 
 export interface OnlineRequest {
@@ -40,6 +41,8 @@ export interface OnlineRequest {
   quiet: boolean;
   /** Our version, for the User-Agent. */
   version: string;
+  /** The crates the audit of a workspace looks for (`auditedCrates`): only those and their dependents are fetched. */
+  auditedCrates: (workspaceRoot: string) => ReadonlySet<string> | "all";
 }
 
 /** Per workspace root: the providers to put in its metadata chain, after index-cache and before knowledge. */
@@ -51,8 +54,11 @@ interface WorkspacePlan {
   plan: OnlinePlan;
 }
 
-/** The crates of a workspace's Cargo.lock that no local provider (vendor, registry-src, index-cache) describes. */
-function missingLocally(host: Host, root: string): { lockfile: string; crates: CrateRef[] } | undefined {
+/**
+ * The crates of a workspace's Cargo.lock that the audit resolves (a locked path to a crate it looks for) and that no
+ * local provider (vendor, registry-src, index-cache) describes.
+ */
+function missingLocally(host: Host, root: string, audited: ReadonlySet<string> | "all"): { lockfile: string; crates: CrateRef[] } | undefined {
   const lockfile = join(root, "Cargo.lock");
   let packages;
   try {
@@ -61,9 +67,11 @@ function missingLocally(host: Host, root: string): { lockfile: string; crates: C
     return undefined; // the audit reports a missing or broken lock itself
   }
   const local = createLocalMetadataChain(host, root);
+  // A registry crate's path to a target never runs through a local package, so locked edges decide it.
+  const wanted = audited === "all" ? undefined : packagesReaching(packages.length, (id) => packages[id]!.dependencies, (id) => audited.has(packages[id]!.name));
   const crates: CrateRef[] = [];
   for (const pkg of packages) {
-    if (sourceKind(pkg.source) !== "registry") continue;
+    if (sourceKind(pkg.source) !== "registry" || (wanted && wanted[pkg.id] !== 1)) continue;
     if (!local.lookup(pkg.name, pkg.version, pkg.source)) crates.push({ name: pkg.name, version: pkg.version, source: pkg.source! });
   }
   return { lockfile, crates };
@@ -88,7 +96,7 @@ export async function prepareOnlineMetadata(request: OnlineRequest): Promise<Onl
   const workspaces: WorkspacePlan[] = [];
   let proxy: ReturnType<typeof proxySettings> | undefined;
   for (const root of roots) {
-    const missing = missingLocally(host, root);
+    const missing = missingLocally(host, root, request.auditedCrates(root));
     if (!missing) continue;
     const configs = discoverCargoConfig(host, root);
     // One process, one proxy: the first workspace's cargo configuration decides it.

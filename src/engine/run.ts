@@ -3,6 +3,7 @@ import { tlsCrate } from "../../rules/data/tls-crates.js";
 import { buildGraph } from "../graph/build.js";
 import type { DependencyGraph } from "../graph/model.js";
 import { findReachedCrates, type ReachedCrate } from "../graph/paths.js";
+import { auditedCrates } from "../graph/relevant.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
@@ -122,8 +123,26 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   let resolution: Resolution = "manifest";
   let reach = manifestReach(banned);
   let resolved: WorkspaceResolution | undefined;
+
+  const findings = new Map<string, Finding>();
+  // Rules are created first: which crates they look at in builds bounds what the resolution must cover.
+  const rules = options.rules.map((rule) => {
+    const context: RuleContext = {
+      workspace,
+      bannedCrates: banned,
+      reach: (dependency) => reach(dependency),
+      report(report: RuleReport) {
+        const finding = toFinding(rule, report, workspace, graph);
+        // One finding per (member, dependency, scope).
+        const key = `${rule.meta.id}\0${report.dependency.member.dir}\0${report.dependency.lockId ?? report.dependency.decl.package}\0${finding.scope}`;
+        if (!findings.has(key)) findings.set(key, finding);
+      },
+    };
+    return rule.create(context);
+  });
+
   if (graph && options.resolution) {
-    const settings = options.resolution;
+    const settings = { ...options.resolution, audited: auditedCrates(banned, options.rules) };
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
     resolved = options.timings ? options.timings.time("resolve", run) : run();
     problems.push(...(options.resolution.metadata?.problems ?? []));
@@ -134,35 +153,23 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     reach = lockfileReach(graph, banned);
   }
 
-  const findings = new Map<string, Finding>();
   const dependencies = directDependencies(workspace, graph);
   const runRules = () => {
-  for (const rule of options.rules) {
-    const context: RuleContext = {
-      workspace,
-      bannedCrates: banned,
-      reach,
-      report(report: RuleReport) {
-        const finding = toFinding(rule, report, workspace, graph);
-        // One finding per (member, dependency, scope).
-        const key = `${rule.meta.id}\0${report.dependency.member.dir}\0${report.dependency.lockId ?? report.dependency.decl.package}\0${finding.scope}`;
-        if (!findings.has(key)) findings.set(key, finding);
-      },
-    };
-    const handlers = rule.create(context);
-    if (handlers.directDependency) for (const dependency of dependencies) handlers.directDependency(dependency);
-    if (handlers.memberBuild && resolved) {
-      for (const member of workspace.members) {
-        const direct = new Map(dependencies.filter((d) => d.member === member && d.lockId !== undefined).map((d) => [d.lockId!, d]));
-        const built = resolved.built(member, handlers.memberBuildCrates && new Set(handlers.memberBuildCrates)).flatMap((p) => {
-          const dependency = direct.get(p.via);
-          // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
-          return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
-        });
-        handlers.memberBuild(member, built);
+    rules.forEach((handlers, index) => {
+      if (handlers.directDependency) for (const dependency of dependencies) handlers.directDependency(dependency);
+      const looked = options.rules[index]!.meta.buildCrates;
+      if (handlers.memberBuild && looked && resolved) {
+        for (const member of workspace.members) {
+          const direct = new Map(dependencies.filter((d) => d.member === member && d.lockId !== undefined).map((d) => [d.lockId!, d]));
+          const built = resolved.built(member, looked === "all" ? undefined : new Set(looked)).flatMap((p) => {
+            const dependency = direct.get(p.via);
+            // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
+            return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
+          });
+          handlers.memberBuild(member, built);
+        }
       }
-    }
-  }
+    });
   };
   if (options.timings) options.timings.time("rules", runRules);
   else runRules();

@@ -16,6 +16,11 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Message templates with `{placeholders}`; formatters fill them in. */
   messages: Record<string, string>;
+  /**
+   * The crates the rule's `memberBuild` handler looks at in a build ("all" for every one); without it the handler is
+   * never called. The resolution covers only these, the banned crates and their dependents: a build has thousands.
+   */
+  buildCrates?: readonly string[] | "all";
 }
 
 /** A crate on a why-path. */
@@ -94,9 +99,8 @@ export interface RuleHandlers {
   /** Called once per direct dependency of each member (members themselves excluded). */
   directDependency?(dependency: DirectDependency): void;
   /** Called once per member with what its build compiles, when features were resolved. */
+  /** Called once per member with the crates of its build that `RuleMeta.buildCrates` names, when features were resolved. */
   memberBuild?(member: LocalPackage, packages: BuiltPackage[]): void;
-  /** The crates `memberBuild` looks at; the others are left out (a build has thousands). All when absent. */
-  memberBuildCrates?: readonly string[];
 }
 
 export interface Rule {

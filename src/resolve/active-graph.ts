@@ -1,12 +1,15 @@
 // Walks the graph a member really builds, as `cargo tree -p M -e <kinds> --target <T>` does, and finds banned crates.
 import type { DependencyKind } from "../manifest/model.js";
 import { FeaturesFor, isDependencyActive, packageKey, type ResolvedFeatures } from "./features.js";
+import type { PackageSet } from "../graph/relevant.js";
 import type { SummaryDependency, SummaryTable } from "./summary.js";
 
 export interface WalkOptions {
   edgeKinds: ReadonlySet<DependencyKind>;
   /** Undefined for every target. */
   platformActive?: (target: string, forHost: boolean) => boolean;
+  /** The packages the resolution covered (`ResolveOptions.within`); edges to the others are not followed. */
+  within?: PackageSet;
 }
 
 export interface ActiveEdge {
@@ -85,6 +88,7 @@ export class ActiveGraph {
 
   /** Whether cargo tree's `add_pkg` keeps this edge of a node. */
   private isActive(id: number, fk: FeaturesFor, dep: SummaryDependency): boolean {
+    if (this.options.within && this.options.within[dep.to] !== 1) return false;
     if (!this.options.edgeKinds.has(dep.kind)) return false;
     if (dep.kind === "dev" && id !== this.root) return false;
     if (dep.target !== null && this.options.platformActive && !this.options.platformActive(dep.target, fk === FeaturesFor.Host || dep.kind === "build")) return false;

@@ -4,6 +4,7 @@ import type { ResolverVersion } from "../workspace/model.js";
 import { ActiveGraph, type ActiveEdge } from "./active-graph.js";
 import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
 import { FeaturesFor, resolveFeatures, type FeatureRequest, type ResolvedFeatures } from "./features.js";
+import type { PackageSet } from "../graph/relevant.js";
 import type { SummaryTable } from "./summary.js";
 
 export type Scope = DependencyKind;
@@ -21,6 +22,8 @@ export interface MemberAnalysisOptions {
    * so wider scopes are skipped once everything within the bound is found.
    */
   lockReach?: (id: number) => ReadonlySet<number>;
+  /** The packages worth resolving (`ResolveOptions.within`); undefined for all. */
+  within?: PackageSet;
   /** Reports a target key that cannot be parsed (the dependency is then kept, which is the sound choice). */
   onBadCfg?: (spec: string, error: CfgParseError) => void;
 }
@@ -90,7 +93,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     const hasDevUnits = wantDevUnits && hasDevDeps;
     let resolved = resolutions.get(hasDevUnits);
     if (!resolved) {
-      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive: resolutionPlatform ?? undefined });
+      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive: resolutionPlatform ?? undefined, within: options.within });
       resolutions.set(hasDevUnits, resolved);
     }
     return resolved;
@@ -106,7 +109,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     const resolved = resolutionFor(hasDevUnits);
     for (const target of targets ?? [null]) {
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
-      const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive });
+      const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive, within: options.within });
       build ??= graph;
       const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
       for (const direct of graph.edges(root, rootFor)) {

@@ -1,4 +1,5 @@
 // Cargo's feature resolver (core/resolver/features.rs), run for one workspace member as `cargo build -p` does.
+import type { PackageSet } from "../graph/relevant.js";
 import type { ResolverVersion } from "../workspace/model.js";
 import { parseFeatureValue, type FeatureValue } from "./feature-value.js";
 import type { PackageSummary, SummaryDependency, SummaryTable } from "./summary.js";
@@ -26,6 +27,12 @@ export interface ResolveOptions {
    * undefined means every target (`--target all`, cargo's ForceAllTargets).
    */
   platformActive?: (target: string, forHost: boolean) => boolean;
+  /**
+   * The packages worth resolving (see `relevantPackages`): the resolution does not descend into the others. A package's
+   * features come only from its dependents, so when the set holds every dependent of its members, their features are
+   * exactly cargo's. Undefined for every package.
+   */
+  within?: PackageSet;
 }
 
 /** Why a feature or optional dependency was activated: the first cause seen, for why-paths. */
@@ -57,7 +64,7 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 /** A dependency declaration as one node uses it: the child's FeaturesFor, and the cause it gives what it enables. */
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
 type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
-const sharedActiveDeps = new WeakMap<PackageSummary, ActiveDeps[]>();
+const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; slots: ActiveDeps[] }>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
 const parsedValues = new Map<string, FeatureValue>();
 function featureValue(text: string): FeatureValue {
@@ -81,6 +88,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const decoupleDevDeps = modern && !options.hasDevUnits;
   const ignoreInactiveTargets = modern && options.platformActive !== undefined;
   const trackForHost = decoupleHostDeps || ignoreInactiveTargets;
+  const within = options.within;
+  const descends = (id: number) => within === undefined || within[id] === 1;
   const stored = (fk: FeaturesFor) => (decoupleHostDeps ? fk : FeaturesFor.Normal);
 
   const features = new Map<number, Map<string, ActivationCause>>();
@@ -107,7 +116,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const depsOf = (summary: PackageSummary, fk: FeaturesFor): ActiveDeps => {
     const slot = ignoreInactiveTargets ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
     const key = packageKey(summary.id, fk);
-    const cached = slot === -1 ? activeDeps.get(key) : sharedActiveDeps.get(summary)?.[slot];
+    const shared = sharedActiveDeps.get(summary);
+    const cached = slot === -1 ? activeDeps.get(key) : shared !== undefined && shared.within === within ? shared.slots[slot] : undefined;
     if (cached) return cached;
     const all: ActiveDep[] = [];
     const byName = new Map<string, ActiveDep[]>();
@@ -116,7 +126,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
       if (decoupleDevDeps && dep.kind === "dev") continue;
       // Dev-dependencies only count for the root member: cargo resolves other packages without them.
       if (dep.kind === "dev" && summary.id !== root) continue;
-      const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || summaries.get(dep.to).procMacro) ? FeaturesFor.Host : fk;
+      // A child the resolution never enters keeps its parent's FeaturesFor: its own summary is then never needed.
+      const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || (descends(dep.to) && summaries.get(dep.to).procMacro)) ? FeaturesFor.Host : fk;
       const pair: ActiveDep = [dep, depFk, { type: "dependent", from: summary.id, fromFor: fk, dep: dep.name }];
       all.push(pair);
       const named = byName.get(dep.name);
@@ -126,9 +137,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const result = { all, byName };
     if (slot === -1) activeDeps.set(key, result);
     else {
-      let slots = sharedActiveDeps.get(summary);
-      if (!slots) sharedActiveDeps.set(summary, (slots = []));
-      slots[slot] = result;
+      let kept = sharedActiveDeps.get(summary);
+      if (kept === undefined || kept.within !== within) sharedActiveDeps.set(summary, (kept = { within, slots: [] }));
+      kept.slots[slot] = result;
     }
     return result;
   };
@@ -154,7 +165,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     processed.add(key);
     const summary = summaries.get(id);
     for (const [dep, depFk, because] of depsOf(summary, fk).all) {
-      if (!dep.optional) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
+      if (!dep.optional && descends(dep.to)) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
     }
   };
 
@@ -188,6 +199,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const deferred = deferredWeak.get(weakKey);
     deferredWeak.delete(weakKey);
     for (const [dep, depFk] of depsNamed(summaries.get(id), fk, depName)) {
+      if (!descends(dep.to)) continue;
       if (deferred) {
         for (const [feature, asked] of deferred) activateValue(dep.to, depFk, featureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
       }
@@ -211,6 +223,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
         // Pre-weak-dependency behaviour: `x/f` also enables the implicit feature `x`, unless `dep:` hid it.
         if (!weak && summary.features.has(depName)) activateFeature(id, fk, depName, cause);
       }
+      if (!descends(dep.to)) continue;
       activateValue(dep.to, depFk, featureValue(depFeature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
     }
   };

@@ -9,6 +9,7 @@ import { analyzeMember, lockBoundFound, reachKey, type MemberAnalysis, type Reac
 import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
+import { packagesReaching } from "../graph/relevant.js";
 import { SummaryTable } from "./summary.js";
 import type { DirectDependency } from "../engine/types.js";
 import { roleOf } from "../engine/run.js";
@@ -20,6 +21,8 @@ export interface WorkspaceResolutionOptions {
   metadata?: MetadataLookup;
   /** Only these members are resolved (a fix's re-audit needs only the members it changes findings of). */
   members?: (member: LocalPackage) => boolean;
+  /** The crates the audit looks for (`auditedCrates`): the resolution covers them and their dependents only. */
+  audited: ReadonlySet<string> | "all";
 }
 
 /** A package the member's build compiles, with its features, reached through one of the member's direct dependencies. */
@@ -68,7 +71,7 @@ export function resolveWorkspace(
     problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
   };
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
-    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock });
+    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
 
   const lockReach = new Map<number, ReadonlySet<number>>();
   /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
@@ -91,30 +94,15 @@ export function resolveWorkspace(
     lockReach.set(id, found);
     return found;
   };
+  const audited = options.audited;
+  const within = audited === "all" ? undefined : packagesReaching(packages.length, (id) => graph.edges[id]!.map((e) => e.to), (id) => audited.has(packages[id]!.name));
   const byMember = new Map<LocalPackage, ReachedBanned[]>();
   const builds = new Map<LocalPackage, MemberAnalysis>();
   const possible = new Set<ReachedBanned>();
   const defaultKeys = new Map<LocalPackage, Set<string>>();
   const keyOf = (r: ReachedBanned) => `${reachKey(r.direct.to, r.banned)}\0${r.scope}`;
-  // A member whose locked closure holds neither a banned crate nor rustls can produce no finding: skip resolving it.
-  const relevant = (member: LocalPackage): boolean => {
-    const root = graph.localIds.get(member)!;
-    const seen = new Set([root]);
-    const stack = [root];
-    while (stack.length > 0) {
-      const at = stack.pop()!;
-      const name = packages[at]!.name;
-      if (bannedIds.has(at) || name === "rustls") return true;
-      for (const edge of graph.edges[at]!) {
-        if (!seen.has(edge.to)) {
-          seen.add(edge.to);
-          stack.push(edge.to);
-        }
-      }
-    }
-    return false;
-  };
-  const members = workspace.members.filter((m) => graph.localIds.has(m) && (options.members?.(m) ?? true) && relevant(m));
+  // A member with no locked path to a banned or inspected crate can produce no finding: it is not resolved.
+  const members = workspace.members.filter((m) => graph.localIds.has(m) && (options.members?.(m) ?? true) && (within === undefined || within[graph.localIds.get(m)!] === 1));
   for (const member of members) {
     const analysis = analyse(member, options.request, summaries);
     builds.set(member, analysis);
@@ -253,3 +241,4 @@ export function resolveWorkspace(
     },
   };
 }
+

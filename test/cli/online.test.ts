@@ -11,6 +11,7 @@ import { main } from "../../src/cli/main.js";
 import { DEFAULT_FETCH_OPTIONS, fetchAll } from "../../src/host/http.js";
 import { decodeLockfile } from "../../src/lockfile/encoding.js";
 import { sourceKind } from "../../src/lockfile/model.js";
+import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { indexFilePath } from "../../src/registry/index-cache.js";
 import type { JsonReport } from "../../src/report/json.js";
 import { startProxy, startRegistry, type Registry } from "../helpers/sparse-registry.js";
@@ -18,18 +19,38 @@ import { startProxy, startRegistry, type Registry } from "../helpers/sparse-regi
 const repo = join(import.meta.dirname, "../..");
 const fixtureWorkspace = join(repo, "fixtures/registry-formats/workspace");
 
-/** The registry packages of the fixture lock: what --online has to describe. */
-const lockedRegistryCrates = decodeLockfile(readFileSync(join(fixtureWorkspace, "Cargo.lock"), "utf8"), "Cargo.lock").lockfile.packages.filter(
-  (p) => sourceKind(p.source) === "registry",
-);
-const CRATES = lockedRegistryCrates.length;
+const locked = decodeLockfile(readFileSync(join(fixtureWorkspace, "Cargo.lock"), "utf8"), "Cargo.lock").lockfile.packages;
+
+/**
+ * The fixture's locked registry crates with a locked path to one of `names` (themselves included): what --online
+ * asks about when the audit looks for those crates. Worked out here by repeated passes, not by the tool's code.
+ */
+function registryCratesReaching(names: readonly string[]) {
+  const reaching = new Set(locked.filter((p) => names.includes(p.name)).map((p) => p.id));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of locked) {
+      if (!reaching.has(p.id) && p.dependencies.some((d) => reaching.has(d))) grew = reaching.add(p.id).size > 0;
+    }
+  }
+  return locked.filter((p) => reaching.has(p.id) && sourceKind(p.source) === "registry");
+}
+/** The audit looks for the banned crates and for rustls (rule rustls-crypto-provider). */
+const lockedRegistryCrates = registryCratesReaching([...DEFAULT_BANNED, "rustls"]);
+const AUDITED = lockedRegistryCrates.length;
+/** A configuration that bans two crates most of the fixture depends on: many more requests. */
+const WIDE_BANS = ["libc", "cfg-if"];
+const WIDE = registryCratesReaching([...DEFAULT_BANNED, "rustls", ...WIDE_BANS]).length;
 const pathOf = (name: string) => indexFilePath(name);
 
 /** The configuration cargo used to write the fixture's lock (fixtures/registry-formats/README.md), pointed at `url`. */
 const mirrorConfig = (url: string) => `[source.crates-io]\nreplace-with = "loopback"\n\n[source.loopback]\nregistry = "sparse+${url}"\n`;
 
-/** A copy of the fixture workspace (Cargo.toml, Cargo.lock, src) with `config` as its .cargo/config.toml. */
-function workspace(config?: string): string {
+/**
+ * A copy of the fixture workspace (Cargo.toml, Cargo.lock, src) with `config` as its .cargo/config.toml, and `ban`
+ * as the tls-audit.toml's extra banned crates.
+ */
+function workspace(config?: string, ban?: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "tls-audit-online-"));
   for (const file of ["Cargo.toml", "Cargo.lock", "src/lib.rs"]) {
     mkdirSync(join(dir, file, ".."), { recursive: true });
@@ -39,6 +60,7 @@ function workspace(config?: string): string {
     mkdirSync(join(dir, ".cargo"));
     writeFileSync(join(dir, ".cargo/config.toml"), config);
   }
+  if (ban) writeFileSync(join(dir, "tls-audit.toml"), `ban = ${JSON.stringify(ban)}\n`);
   return dir;
 }
 
@@ -116,7 +138,7 @@ describe("--online: metadata from the sparse index changes the audit", () => {
     const online = await json(dir, ["--online", "--explain"]);
     const ws = online.report.workspaces[0]!;
     expect(ws.resolution).toBe("exact");
-    expect(ws.providers).toEqual({ online: CRATES, local: 1 });
+    expect(ws.providers).toEqual({ online: AUDITED, local: 1 });
     // Each crate came from its own index file on the server, asked for once.
     for (const source of ws.sources!.filter((s) => s.provider === "online")) expect(source.origin).toBe(`${server.url}${pathOf(source.name)}`);
     expect(server.requests.map((r) => r.path).sort()).toEqual([...new Set(lockedRegistryCrates.map((p) => pathOf(p.name)))].sort());
@@ -150,14 +172,31 @@ describe("--online: metadata from the sparse index changes the audit", () => {
 
   it("crates described locally are not fetched", async () => {
     const server = await registry();
-    const dir = workspace(mirrorConfig(server.url));
+    const dir = workspace(mirrorConfig(server.url), WIDE_BANS);
     // Cargo's own cache files for seven of the crates (fixtures/registry-formats) answer first.
     vi.stubEnv("CARGO_HOME", join(repo, "fixtures/registry-formats/cargo-home"));
     const { report } = await json(dir, ["--online"]);
     const local = report.workspaces[0]!.providers!["registry-src"]!;
     expect(local).toBeGreaterThan(0);
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES - local);
-    expect(server.requests).toHaveLength(CRATES - local);
+    expect(report.workspaces[0]!.providers!.online).toBe(WIDE - local);
+    expect(server.requests).toHaveLength(WIDE - local);
+  });
+
+  it("only crates with a locked path to a crate the audit looks for are fetched; a configured ban widens that", async () => {
+    const server = await registry();
+    const { report } = await json(workspace(mirrorConfig(server.url)), ["--online"]);
+    const asked = new Set(server.requests.map((r) => r.path));
+    expect(asked).toEqual(new Set(lockedRegistryCrates.map((p) => pathOf(p.name))));
+    // rayon and syn lead to no banned crate: nothing the audit decides depends on their metadata.
+    expect(asked.has(pathOf("rayon"))).toBe(false);
+    expect(asked.has(pathOf("syn"))).toBe(false);
+    expect(report.workspaces[0]!.resolution).toBe("exact");
+
+    const widened = await registry();
+    const wide = await json(workspace(mirrorConfig(widened.url), WIDE_BANS), ["--online"]);
+    expect(widened.requests).toHaveLength(WIDE);
+    expect(WIDE).toBeGreaterThan(AUDITED);
+    expect(wide.report.workspaces[0]!.providers!.online).toBe(WIDE);
   });
 });
 
@@ -166,7 +205,7 @@ describe("--online: the response cache", () => {
     const server = await registry();
     const dir = workspace(mirrorConfig(server.url));
     const first = await run(dir, ["--online"]);
-    expect(first.stderr).toContain(`fetched metadata of ${CRATES} crates from the registry index (0 from cache)`);
+    expect(first.stderr).toContain(`fetched metadata of ${AUDITED} crates from the registry index (0 from cache)`);
     expect(server.requests.every((r) => r.ifNoneMatch === undefined)).toBe(true);
     const files = server.requests.length;
 
@@ -177,7 +216,7 @@ describe("--online: the response cache", () => {
     expect(server.notModified).toBe(files);
     expect(second.stdout).toBe(first.stdout);
     expect(second.code).toBe(first.code);
-    expect(second.stderr).toContain(`fetched metadata of ${CRATES} crates from the registry index (${CRATES} from cache)`);
+    expect(second.stderr).toContain(`fetched metadata of ${AUDITED} crates from the registry index (${AUDITED} from cache)`);
     // Cache files live under <TLS_AUDIT_CACHE_DIR>/index/<host>-<hash>/.
     expect(readdirSync(join(cacheDir, "index"))).toEqual([expect.stringMatching(/^127\.0\.0\.1_\d+-[0-9a-f]{16}$/)]);
   });
@@ -214,10 +253,10 @@ describe("--online: failures degrade to a partial result and one warning", () =>
     const dir = workspace(mirrorConfig(server.url));
     const { report, code } = await json(dir, ["--online", "--explain"]);
     expect(problem(report, "online-index-partial")).toEqual([
-      expect.objectContaining({ severity: "warning", message: `1 of ${CRATES} crates could not be fetched from ${server.url}: HTTP ${status} (1)`, file: "Cargo.lock" }),
+      expect.objectContaining({ severity: "warning", message: `1 of ${AUDITED} crates could not be fetched from ${server.url}: HTTP ${status} (1)`, file: "Cargo.lock" }),
     ]);
     expect(server.requests.filter((r) => r.path === pathOf("openssl"))).toHaveLength(1); // not retried
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES - 1);
+    expect(report.workspaces[0]!.providers!.online).toBe(AUDITED - 1);
     // Nothing else describes openssl: its locked edges are kept, and the resolution says it is partial.
     expect(report.workspaces[0]!.sources!.find((s) => s.name === "openssl")?.provider).toBe("lockfile");
     expect(report.workspaces[0]!.resolution).toBe("partial");
@@ -230,7 +269,7 @@ describe("--online: failures degrade to a partial result and one warning", () =>
     const { report } = await json(dir, ["--online"]);
     expect(server.requests.filter((r) => r.path === pathOf("openssl"))).toHaveLength(2);
     expect(report.problems).toEqual([]);
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(report.workspaces[0]!.providers!.online).toBe(AUDITED);
   });
 
   it("a request that never gets an answer times out, after retries", async () => {
@@ -239,7 +278,7 @@ describe("--online: failures degrade to a partial result and one warning", () =>
     const started = performance.now();
     const { report, code } = await json(dir, ["--online"], { env: { TLS_AUDIT_HTTP_TIMEOUT_MS: "300" } });
     expect(performance.now() - started).toBeLessThan(10_000);
-    expect(problem(report, "online-index-partial").map((p) => p.message)).toEqual([`1 of ${CRATES} crates could not be fetched from ${server.url}: timeout after 300 ms (1)`]);
+    expect(problem(report, "online-index-partial").map((p) => p.message)).toEqual([`1 of ${AUDITED} crates could not be fetched from ${server.url}: timeout after 300 ms (1)`]);
     expect(server.requests.filter((r) => r.path === pathOf("openssl-sys"))).toHaveLength(DEFAULT_FETCH_OPTIONS.retries + 1);
     expect(code).toBe(exitByFindings(report));
   });
@@ -256,7 +295,7 @@ describe("--online: failures degrade to a partial result and one warning", () =>
     const dir = workspace(mirrorConfig(server.url));
     const { report, code } = await json(dir, ["--online"]);
     expect(problem(report, "online-index-partial").map((p) => p.message)).toEqual([
-      `2 of ${CRATES} crates could not be fetched from ${server.url}: malformed index entry (1), version not in the index (1)`,
+      `2 of ${AUDITED} crates could not be fetched from ${server.url}: malformed index entry (1), version not in the index (1)`,
     ]);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(code).toBe(exitByFindings(report));
@@ -264,13 +303,13 @@ describe("--online: failures degrade to a partial result and one warning", () =>
 
   it("a server that goes away midway: the audit runs with what was fetched, and the warning counts the rest", async () => {
     const server = await registry({ closeAfter: 10 });
-    const dir = workspace(mirrorConfig(server.url));
+    const dir = workspace(mirrorConfig(server.url), WIDE_BANS);
     const { report, code, stderr } = await json(dir, ["--online"], { env: { TLS_AUDIT_HTTP_TIMEOUT_MS: "1000" } });
     const online = report.workspaces[0]!.providers!.online ?? 0;
     expect(online).toBeGreaterThanOrEqual(1);
-    expect(online).toBeLessThan(CRATES);
+    expect(online).toBeLessThan(WIDE);
     const [warning] = problem(report, "online-index-partial");
-    expect(warning?.message).toMatch(new RegExp(`^${CRATES - online} of ${CRATES} crates could not be fetched from ${server.url.replace(/\./g, "\\.")}: `));
+    expect(warning?.message).toMatch(new RegExp(`^${WIDE - online} of ${WIDE} crates could not be fetched from ${server.url.replace(/\./g, "\\.")}: `));
     expect(warning?.message).toMatch(/connection (refused|reset)/);
     expect(report.workspaces[0]!.resolution).toBe("partial");
     expect(report.findings.length).toBeGreaterThan(0);
@@ -286,7 +325,7 @@ describe("--online: which registry", () => {
     await dead.close();
     const dir = workspace(`[source.crates-io]\nreplace-with = "corp-mirror"\n\n[registries.corp-mirror]\nindex = "sparse+${dead.url}"\n`);
     const { report } = await json(dir, ["--online"], { env: { CARGO_REGISTRIES_CORP_MIRROR_INDEX: `sparse+${server.url}` } });
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(report.workspaces[0]!.providers!.online).toBe(AUDITED);
     expect(report.problems).toEqual([]);
   });
 
@@ -294,7 +333,7 @@ describe("--online: which registry", () => {
     const server = await registry();
     const dir = workspace(`[source.crates-io]\nreplace-with = "corp-mirror"\n\n[registries.corp-mirror]\nindex = "sparse+${server.url}"\n`);
     const { report } = await json(dir, ["--online"]);
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(report.workspaces[0]!.providers!.online).toBe(AUDITED);
   });
 
   it("an invalid registry URL in the config is a warning naming the file, not a stack trace", async () => {
@@ -311,7 +350,7 @@ describe("--online: which registry", () => {
     const dir = workspace(`[source.crates-io]\nreplace-with = "m"\n\n[source.m]\nregistry = "https://mirror.invalid/crates.io-index"\n`);
     const { report } = await json(dir, ["--online"]);
     expect(problem(report, "online-registry-unsupported").map((p) => p.message)).toEqual([
-      expect.stringMatching(new RegExp(`^${CRATES} crates from registry\\+https://github.com/rust-lang/crates.io-index not fetched: its index \\(https://mirror.invalid/crates.io-index\\) is a git repository`)),
+      expect.stringMatching(new RegExp(`^${AUDITED} crates from registry\\+https://github.com/rust-lang/crates.io-index not fetched: its index \\(https://mirror.invalid/crates.io-index\\) is a git repository`)),
     ]);
   });
 });
@@ -323,14 +362,14 @@ describe("--online: proxies", () => {
     servers.push(proxy);
     const dir = workspace(mirrorConfig(server.url));
     const through = await json(dir, ["--online"], { env: { HTTP_PROXY: proxy.url } });
-    expect(through.report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(through.report.workspaces[0]!.providers!.online).toBe(AUDITED);
     // http:// index URLs go to the proxy in absolute form, as curl sends them: every request is seen there.
     expect(proxy.forwarded.sort()).toEqual(server.requests.map((r) => `${server.url}${r.path}`).sort());
     expect(proxy.tunnels).toEqual([]);
     const before = proxy.forwarded.length;
 
     const direct = await json(workspace(mirrorConfig(server.url)), ["--online"], { env: { HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1" } });
-    expect(direct.report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(direct.report.workspaces[0]!.providers!.online).toBe(AUDITED);
     expect(proxy.forwarded.length).toBe(before);
   });
 
@@ -341,13 +380,13 @@ describe("--online: proxies", () => {
     const dead = await startProxy();
     await dead.close();
     const viaEnv = await json(workspace(mirrorConfig(server.url)), ["--online"], { env: { CARGO_HTTP_PROXY: proxy.url, HTTP_PROXY: dead.url } });
-    expect(viaEnv.report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(viaEnv.report.workspaces[0]!.providers!.online).toBe(AUDITED);
     const forwarded = proxy.forwarded.length;
     expect(forwarded).toBe(server.requests.length);
 
     const dir = workspace(`${mirrorConfig(server.url)}\n[http]\nproxy = "${proxy.url.replace("http://", "")}"\n`);
     const viaConfig = await json(dir, ["--online"]);
-    expect(viaConfig.report.workspaces[0]!.providers!.online).toBe(CRATES);
+    expect(viaConfig.report.workspaces[0]!.providers!.online).toBe(AUDITED);
     expect(proxy.forwarded.length).toBe(server.requests.length);
   });
 
@@ -362,8 +401,9 @@ describe("--online: proxies", () => {
 describe("--online: concurrency", () => {
   it("at most DEFAULT_FETCH_OPTIONS.concurrency requests are in flight at once", async () => {
     const server = await registry({ delayMs: 25 });
-    const { report } = await json(workspace(mirrorConfig(server.url)), ["--online"]);
-    expect(report.workspaces[0]!.providers!.online).toBe(CRATES);
+    const { report } = await json(workspace(mirrorConfig(server.url), WIDE_BANS), ["--online"]);
+    expect(WIDE).toBeGreaterThan(2 * DEFAULT_FETCH_OPTIONS.concurrency);
+    expect(report.workspaces[0]!.providers!.online).toBe(WIDE);
     expect(server.maxInFlight).toBeLessThanOrEqual(DEFAULT_FETCH_OPTIONS.concurrency);
     expect(server.maxInFlight).toBeGreaterThan(1);
   });
@@ -373,8 +413,8 @@ describe("--online: progress output", () => {
   it("a spinner on a terminal, in stylish mode", async () => {
     const server = await registry({ delayMs: 5 });
     const { stderr } = await run(workspace(mirrorConfig(server.url)), ["--online"], { stderrTTY: true });
-    expect(stderr).toContain(`fetching crate metadata 0/${CRATES}`);
-    expect(stderr).toContain(`fetched metadata of ${CRATES} crates`);
+    expect(stderr).toContain(`fetching crate metadata 0/${AUDITED}`);
+    expect(stderr).toContain(`fetched metadata of ${AUDITED} crates`);
   });
 
   it.each([
@@ -388,7 +428,7 @@ describe("--online: progress output", () => {
     expect(stderr).not.toContain("fetching crate metadata");
     expect(stderr).not.toContain("\u001b[");
     // Only people's stylish output gets the one-line summary.
-    if ((args as string[]).length === 0) expect(stderr).toBe(`tls-audit: fetched metadata of ${CRATES} crates from the registry index (0 from cache)\n`);
+    if ((args as string[]).length === 0) expect(stderr).toBe(`tls-audit: fetched metadata of ${AUDITED} crates from the registry index (0 from cache)\n`);
     else expect(stderr).toBe("");
   });
 });
