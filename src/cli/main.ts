@@ -278,6 +278,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
     const runAudit = (over: Host, members?: ReadonlySet<string>): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, members }));
+    // What a fix is checked against: the same audit of the planned members, in no particular order.
+    const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => audit({ paths: absolutePaths, host: over, configure, timings, members, unordered: true });
     const resolution = !options.lockfileOnly;
     // Under GitHub Actions the log shows annotations; a report file keeps the default format.
     const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
@@ -303,7 +305,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     const outcome =
       resolution && result.workspaces.some((w) => w.findings.length > 0)
         ? (timings ?? new Timings()).time("plan and verify fixes", () =>
-            runFixes({ result, host, reaudit: runAudit, metadataFor: metadata, preferences: {
+            runFixes({ result, host, reaudit, metadataFor: metadata, preferences: {
                 roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots,
                 crypto: configs.get(result.workspaces[0]!.workspace.root)?.crypto ?? options.crypto,
               },

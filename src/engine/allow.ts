@@ -32,7 +32,16 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
   const suppressed: Suppression[] = [];
   const problems: Problem[] = [];
   const used = new Set<AllowEntry>();
-  const lineOf = (file: string, line: number) => texts.get(file)?.split(/\r?\n/)[line - 1] ?? "";
+  // Split once per manifest; one without an allow comment is not looked at, nor are its findings' positions.
+  const lines = new Map<string, readonly string[] | null>();
+  const linesOf = (file: string) => {
+    let split = lines.get(file);
+    if (split === undefined) {
+      const text = texts.get(file) ?? "";
+      lines.set(file, (split = text.includes("tls-audit") ? text.split(/\r?\n/) : null));
+    }
+    return split;
+  };
   for (const finding of findings) {
     const entry = allows.find(
       (a) =>
@@ -46,8 +55,15 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
       suppressed.push({ finding, reason: entry.reason, by: "config" });
       continue;
     }
-    const places = [{ file: finding.manifest, line: finding.line }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, line: finding.inheritedFrom.line }] : [])];
-    const inline = places.map((p) => ({ ...p, allow: inlineAllow(lineOf(p.file, p.line)) })).find((p) => p.allow && covers(p.allow.crates, finding));
+    const places = [{ file: finding.manifest, at: finding }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, at: finding.inheritedFrom }] : [])];
+    const inline = places
+      .flatMap(({ file, at }) => {
+        const split = linesOf(file);
+        if (!split) return [];
+        const line = at.line;
+        return [{ file, line, allow: inlineAllow(split[line - 1] ?? "") }];
+      })
+      .find((p) => p.allow && covers(p.allow.crates, finding));
     if (inline?.allow) {
       if (!inline.allow.reason) {
         problems.push({ severity: "warning", code: "allow-without-reason", message: "inline `tls-audit: allow(...)` needs `reason: …`; the finding is reported anyway", file: inline.file, position: { line: inline.line, column: 1 } });

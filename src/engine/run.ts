@@ -37,6 +37,8 @@ export interface AuditOptions {
   allow?: readonly AllowEntry[];
   /** Feature resolution; without it the lockfile graph is used as is. */
   resolution?: ResolutionOptions;
+  /** Findings left in the order rules report them, to check fixes against (`AuditRequest.unordered`). */
+  unordered?: boolean;
 }
 
 export interface WorkspaceAudit {
@@ -183,7 +185,8 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   const texts = new Map([workspace.rootManifest, ...workspace.members.map((m) => m.manifest)].map((m) => [m.file, m.text]));
   const { kept, suppressed, problems: allowProblems } = applyAllows(configured, options.allow ?? [], texts);
   problems.push(...allowProblems);
-  const sorted = kept.sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
+  // Ordering reads positions, and a manifest's positions cost a parse that checking a fix never needs.
+  const sorted = options.unordered ? kept : kept.sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
   return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources(), suppressed };
 }
 
@@ -210,6 +213,18 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
   return result;
 }
 
+function positionOf(manifest: string, span: { line: number; column: number }): { manifest: string; line: number; column: number } {
+  return {
+    manifest,
+    get line() {
+      return span.line;
+    },
+    get column() {
+      return span.column;
+    },
+  };
+}
+
 function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: DependencyGraph | undefined): Finding {
   const { member, lockId } = report.dependency;
   const { group } = report;
@@ -230,11 +245,14 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
     reaches: group.reaches,
     path: group.path,
     manifest: member.manifest.file,
-    line: decl.span.line,
-    column: decl.span.column,
-    inheritedFrom: decl.inheritedFrom
-      ? { manifest: decl.inheritedFrom.file, line: decl.inheritedFrom.span.line, column: decl.inheritedFrom.span.column }
-      : undefined,
+    // Read through: a declaration's position is found (a parse of its manifest with positions) only when asked for.
+    get line() {
+      return decl.span.line;
+    },
+    get column() {
+      return decl.span.column;
+    },
+    inheritedFrom: decl.inheritedFrom && positionOf(decl.inheritedFrom.file, decl.inheritedFrom.span),
     decl,
     fix: null,
   };
