@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Bundles the built CLI into dist/cli/: one file (plus chunks loaded when used) loads in about a third of the time
 // of ~70 modules and their dependencies (measurements in docs/decisions.md). The library (dist/src) stays unbundled.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry a hash: without a clean output directory, old chunks pile up and ship in the package.
+rmSync(new URL("../dist/cli", import.meta.url), { recursive: true, force: true });
 
 const common = {
   bundle: true,

@@ -1,5 +1,4 @@
 // The `--format sarif` log (SARIF 2.1.0) for GitHub code scanning and other SARIF viewers: pure, data in, log out.
-import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import { RULES } from "../../rules/index.js";
@@ -71,6 +70,8 @@ function fixesOf(finding: Finding, artifact: (path: string) => Sarif.ArtifactLoc
 
 /** Identity of a finding across runs (not its line, which moves), so code scanning tracks one alert per dependency. */
 function fingerprint(finding: Finding): string {
+  // Loaded here: only SARIF reports need it, and node:crypto costs every start-up several milliseconds.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return createHash("sha256").update([finding.ruleId, finding.member, finding.dependency, finding.scope].join("\0")).digest("hex").slice(0, 32);
 }
 

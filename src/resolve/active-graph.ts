@@ -73,9 +73,10 @@ export class ActiveGraph {
         const fk: FeaturesFor = key & 1;
         const procMacro = this.summaries.get(id).procMacro;
         for (const { from, dep } of this.summaries.incoming(id)) {
-          for (const fromFor of [FeaturesFor.Normal, FeaturesFor.Host]) {
+          for (let fromFor: FeaturesFor = FeaturesFor.Normal; fromFor <= FeaturesFor.Host; fromFor++) {
+            if (toForOf(fromFor, dep, procMacro) !== fk) continue;
             const parent = packageKey(from, fromFor);
-            if (seen.has(parent) || toForOf(fromFor, dep, procMacro) !== fk || !this.isActive(from, fromFor, dep)) continue;
+            if (seen.has(parent) || !this.isActive(from, fromFor, dep)) continue;
             seen.add(parent);
             queue.push(parent);
           }

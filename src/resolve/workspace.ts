@@ -73,6 +73,8 @@ export function resolveWorkspace(
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
     analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
 
+  const audited = options.audited;
+  const within = audited === "all" ? undefined : packagesReaching(packages.length, (id) => graph.edges[id]!.map((e) => e.to), (id) => audited.has(packages[id]!.name));
   const lockReach = new Map<number, ReadonlySet<number>>();
   /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
   const reachInLock = (id: number): ReadonlySet<number> => {
@@ -85,7 +87,8 @@ export function resolveWorkspace(
       const at = stack.pop()!;
       if (bannedIds.has(at)) found.add(at);
       for (const next of packages[at]!.dependencies) {
-        if (!seen.has(next)) {
+        // A package outside `within` has no locked path to a banned crate: the walk stays inside.
+        if (!seen.has(next) && (within === undefined || within[next] === 1)) {
           seen.add(next);
           stack.push(next);
         }
@@ -94,8 +97,6 @@ export function resolveWorkspace(
     lockReach.set(id, found);
     return found;
   };
-  const audited = options.audited;
-  const within = audited === "all" ? undefined : packagesReaching(packages.length, (id) => graph.edges[id]!.map((e) => e.to), (id) => audited.has(packages[id]!.name));
   const byMember = new Map<LocalPackage, ReachedBanned[]>();
   const builds = new Map<LocalPackage, MemberAnalysis>();
   const possible = new Set<ReachedBanned>();
