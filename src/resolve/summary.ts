@@ -54,11 +54,14 @@ export class SummaryTable {
   /**
    * @param assumedFeatures what an edge of a package without metadata enables on its child:
    *   "none" (only the features known dependents ask for) or "all" (sound: anything may be on).
+   * @param complete summaries of fully described packages, which do not depend on `assumedFeatures`: tables over
+   *   one graph share them, so the sound pass builds only the summaries of packages without metadata again.
    */
   constructor(
     private readonly graph: DependencyGraph,
     private readonly metadata: MetadataLookup | undefined,
     private readonly assumedFeatures: "none" | "all" = "none",
+    private readonly complete = new Map<number, PackageSummary>(),
   ) {
     for (const [local, id] of graph.localIds) this.localById.set(id, local);
   }
@@ -66,7 +69,8 @@ export class SummaryTable {
   get(id: number): PackageSummary {
     let summary = this.cache.get(id);
     if (!summary) {
-      summary = this.build(id);
+      summary = this.complete.get(id) ?? this.build(id);
+      if (!summary.incomplete) this.complete.set(id, summary);
       this.cache.set(id, summary);
       this.builtOrder.push(summary);
     }

@@ -10,7 +10,7 @@ import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
 import { packagesReaching } from "../graph/relevant.js";
-import { SummaryTable } from "./summary.js";
+import { SummaryTable, type PackageSummary } from "./summary.js";
 import type { DirectDependency } from "../engine/types.js";
 import { roleOf } from "../engine/run.js";
 
@@ -59,8 +59,9 @@ export function resolveWorkspace(
 ): WorkspaceResolution {
   // Crates without full metadata: their edges are kept, first enabling nothing on their children (the likely
   // build), then anything (the sound bound); what only the second finds is reported as possible.
-  const summaries = new SummaryTable(graph, options.metadata, "none");
-  const soundSummaries = new SummaryTable(graph, options.metadata, "all");
+  const completeSummaries = new Map<number, PackageSummary>();
+  const summaries = new SummaryTable(graph, options.metadata, "none", completeSummaries);
+  const soundSummaries = new SummaryTable(graph, options.metadata, "all", completeSummaries);
   const packages = graph.lockfile.packages;
   const bannedIds = new Set(packages.filter((p) => banned.has(p.name)).map((p) => p.id));
   const badCfgs = new Set<string>();
