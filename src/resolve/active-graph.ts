@@ -48,43 +48,77 @@ export class ActiveGraph {
 
   /** Lock ids of the packages in `targets` reachable from a node (itself included). */
   reachedTargets(id: number, fk: FeaturesFor, targets: ReadonlySet<number>): ReadonlySet<number> {
-    return this.reachIndex(targets).get(packageKey(id, fk)) ?? EMPTY;
+    const { ids, masks } = this.reachIndex(targets);
+    const mask = masks.get(packageKey(id, fk));
+    if (mask === undefined) return EMPTY;
+    const reached = new Set<number>();
+    ids.forEach((target, bit) => {
+      if (mask[bit >> 5]! & (1 << (bit & 31))) reached.add(target);
+    });
+    return reached;
   }
 
-  private reachIndexCache: { targets: ReadonlySet<number>; index: Map<number, Set<number>> } | undefined;
+  private reachIndexCache: { targets: ReadonlySet<number>; ids: number[]; masks: Map<number, Uint32Array> } | undefined;
 
   /**
-   * For every node with an active path to a target, the targets it reaches. Walked backwards from the targets,
-   * so only their ancestors are visited: a few hundred nodes where a forward walk visits the whole build. An edge is
-   * judged by its dependent's own features; a dependent the root never reaches is harmless, as nothing asks for it.
+   * For every node with an active path to a target, which targets it reaches, as a bit per target. Propagated
+   * backwards from the targets, so only their ancestors are visited: a few hundred nodes where a forward walk visits
+   * the whole build, and each once per target it gains rather than once per target. An edge is judged by its
+   * dependent's own features; a dependent the root never reaches is harmless, as nothing asks for it.
    */
-  private reachIndex(targets: ReadonlySet<number>): Map<number, Set<number>> {
-    if (this.reachIndexCache?.targets === targets) return this.reachIndexCache.index;
-    const index = new Map<number, Set<number>>();
-    for (const target of targets) {
-      const queue: number[] = [packageKey(target, FeaturesFor.Normal), packageKey(target, FeaturesFor.Host)];
-      const seen = new Set(queue);
-      for (let head = 0; head < queue.length; head++) {
-        const key = queue[head]!;
-        let reached = index.get(key);
-        if (!reached) index.set(key, (reached = new Set()));
-        reached.add(target);
-        const id = key >> 1;
-        const fk: FeaturesFor = key & 1;
-        const procMacro = this.summaries.get(id).procMacro;
-        for (const { from, dep } of this.summaries.incoming(id)) {
-          for (let fromFor: FeaturesFor = FeaturesFor.Normal; fromFor <= FeaturesFor.Host; fromFor++) {
-            if (toForOf(fromFor, dep, procMacro) !== fk) continue;
-            const parent = packageKey(from, fromFor);
-            if (seen.has(parent) || !this.isActive(from, fromFor, dep)) continue;
-            seen.add(parent);
-            queue.push(parent);
-          }
+  private reachIndex(targets: ReadonlySet<number>): { ids: number[]; masks: Map<number, Uint32Array> } {
+    if (this.reachIndexCache?.targets === targets) return this.reachIndexCache;
+    const ids = [...targets];
+    const words = Math.max(1, Math.ceil(ids.length / 32));
+    const masks = new Map<number, Uint32Array>();
+    const queue: number[] = [];
+    const queued = new Set<number>();
+    const gain = (key: number, from: Uint32Array): void => {
+      let mask = masks.get(key);
+      if (!mask) masks.set(key, (mask = new Uint32Array(words)));
+      let grew = false;
+      for (let w = 0; w < words; w++) {
+        const merged = mask[w]! | from[w]!;
+        if (merged !== mask[w]) {
+          mask[w] = merged;
+          grew = true;
+        }
+      }
+      if (grew && !queued.has(key)) {
+        queued.add(key);
+        queue.push(key);
+      }
+    };
+    ids.forEach((target, bit) => {
+      const own = new Uint32Array(words);
+      own[bit >> 5] = 1 << (bit & 31);
+      gain(packageKey(target, FeaturesFor.Normal), own);
+      gain(packageKey(target, FeaturesFor.Host), own);
+    });
+    for (let head = 0; head < queue.length; head++) {
+      const key = queue[head]!;
+      queued.delete(key);
+      const mask = masks.get(key)!;
+      const id = key >> 1;
+      const fk: FeaturesFor = key & 1;
+      const procMacro = this.summaries.get(id).procMacro;
+      for (const { from, dep } of this.summaries.incoming(id)) {
+        for (let fromFor: FeaturesFor = FeaturesFor.Normal; fromFor <= FeaturesFor.Host; fromFor++) {
+          if (toForOf(fromFor, dep, procMacro) !== fk || !this.isActive(from, fromFor, dep)) continue;
+          gain(packageKey(from, fromFor), mask);
         }
       }
     }
-    this.reachIndexCache = { targets, index };
-    return index;
+    this.reachIndexCache = { targets, ids, masks };
+    return this.reachIndexCache;
+  }
+
+  /** Whether node `key` has an active path to package `target`, once `reachIndex` has run for a set holding it. */
+  private reaches(key: number, target: number): boolean {
+    const cache = this.reachIndexCache!;
+    const bit = cache.ids.indexOf(target);
+    const mask = cache.masks.get(key);
+    return mask !== undefined && (mask[bit >> 5]! & (1 << (bit & 31))) !== 0;
   }
 
   /** Whether cargo tree's `add_pkg` keeps this edge of a node. */
@@ -134,7 +168,7 @@ export class ActiveGraph {
   /** Shortest path of edges from a node to the package `target`, or undefined. */
   shortestPath(id: number, fk: FeaturesFor, target: number): ActiveEdge[] | undefined {
     // Once targets are indexed, nodes that cannot reach this one are not worth a visit.
-    const index = this.reachIndexCache?.targets.has(target) ? this.reachIndexCache.index : undefined;
+    const indexed = this.reachIndexCache?.targets.has(target) ?? false;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(id, fk), null]]);
     const queue: [number, FeaturesFor][] = [[id, fk]];
     for (let head = 0; head < queue.length; head++) {
@@ -146,7 +180,7 @@ export class ActiveGraph {
       }
       for (const edge of this.edges(nodeId, nodeFor)) {
         const key = packageKey(edge.to, edge.toFor);
-        if (parent.has(key) || (index && !index.get(key)?.has(target))) continue;
+        if (parent.has(key) || (indexed && !this.reaches(key, target))) continue;
         parent.set(key, edge);
         queue.push([edge.to, edge.toFor]);
       }

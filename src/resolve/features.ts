@@ -63,6 +63,7 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 }
 /** A dependency declaration as one node uses it: the child's FeaturesFor, and the cause it gives what it enables. */
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
+/** `all`: the declarations activation descends into (inside `within`); `byName`: every active declaration. */
 type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
 const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; slots: ActiveDeps[] }>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
@@ -129,7 +130,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
       // A child the resolution never enters keeps its parent's FeaturesFor: its own summary is then never needed.
       const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || (descends(dep.to) && summaries.get(dep.to).procMacro)) ? FeaturesFor.Host : fk;
       const pair: ActiveDep = [dep, depFk, { type: "dependent", from: summary.id, fromFor: fk, dep: dep.name }];
-      all.push(pair);
+      // `all` is what activation descends into; by name, a dependency outside still counts (`dep:x`, `x/f`).
+      if (descends(dep.to)) all.push(pair);
       const named = byName.get(dep.name);
       if (named) named.push(pair);
       else byName.set(dep.name, [pair]);
@@ -165,7 +167,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     processed.add(key);
     const summary = summaries.get(id);
     for (const [dep, depFk, because] of depsOf(summary, fk).all) {
-      if (!dep.optional && descends(dep.to)) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
+      if (!dep.optional) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
     }
   };
 
