@@ -43,6 +43,8 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
 
 /** Finds an unresolved git conflict marker, which no TOML parser reports helpfully. */
 export function findConflictMarker(text: string): SourcePosition | undefined {
+  // A plain search first: the line-anchored pattern costs milliseconds on a large lock, and markers are rare.
+  if (!text.includes("<<<<<<<") && !text.includes("=======") && !text.includes(">>>>>>>")) return undefined;
   const match = CONFLICT_MARKER.exec(text);
   return match ? positionAt(text, match.index) : undefined;
 }

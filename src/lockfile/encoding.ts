@@ -28,6 +28,8 @@ interface DependencyRef {
 }
 
 function parseDependencyRef(text: string): DependencyRef | undefined {
+  // Most references are a bare name (v3+ write only what disambiguates): no pattern needed.
+  if (text !== "" && !/\s/.test(text)) return { name: text };
   const match = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(text.trim());
   if (!match) return undefined;
   const [, name, version, source] = match;
@@ -207,11 +209,14 @@ function sameSource(lockSource: string | null, refSource: string): boolean {
   return lockSource === refSource || (lockSource !== null && lockSource.split("#")[0] === refSource);
 }
 
+const matchesRef = (ref: DependencyRef, p: LockedPackage) => (ref.version === undefined || p.version === ref.version) && (ref.source === undefined || sameSource(p.source, ref.source));
+
 function candidates(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage[] {
-  return sameName.filter((p) => (ref.version === undefined || p.version === ref.version) && (ref.source === undefined || sameSource(p.source, ref.source)));
+  return sameName.filter((p) => matchesRef(ref, p));
 }
 
 function resolveRef(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage | "ambiguous" | undefined {
+  if (sameName.length === 1) return matchesRef(ref, sameName[0]!) ? sameName[0] : undefined;
   const found = candidates(ref, sameName);
   if (found.length === 1) return found[0];
   if (found.length === 0) return undefined;

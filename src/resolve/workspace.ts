@@ -75,7 +75,13 @@ export function resolveWorkspace(
     analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
 
   const audited = options.audited;
-  const within = audited === "all" ? undefined : packagesReaching(packages.length, (id) => graph.edges[id]!.map((e) => e.to), (id) => audited.has(packages[id]!.name));
+  const within = audited === "all" ? undefined : packagesReaching(
+          packages.length,
+          (id, visit) => {
+            for (const edge of graph.edges[id]!) visit(edge.to);
+          },
+          (id) => audited.has(packages[id]!.name),
+        );
   const lockReach = new Map<number, ReadonlySet<number>>();
   /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
   const reachInLock = (id: number): ReadonlySet<number> => {

@@ -17,16 +17,24 @@ import { metadataFromManifest } from "../../src/registry/normalized-manifest.js"
 describe("packagesReaching", () => {
   // 0 → 1 → 2 (target); 3 → 1; 4 → 5 ↔ 6 (cycle, no target); 7 → 4 and 7 → 3.
   const edges = [[1], [2], [], [1], [5], [6], [5], [4, 3]];
+  const visitor = (id: number, visit: (to: number) => void) => edges[id]!.forEach((to) => visit(to));
   const set = (within: Uint8Array) => [...within.keys()].filter((id) => within[id] === 1);
 
   it("holds the targets and every package with a path to one, across cycles, and nothing else", () => {
-    expect(set(packagesReaching(edges.length, (id) => edges[id]!, (id) => id === 2))).toEqual([0, 1, 2, 3, 7]);
-    expect(set(packagesReaching(edges.length, (id) => edges[id]!, (id) => id === 6))).toEqual([4, 5, 6, 7]);
-    expect(set(packagesReaching(edges.length, (id) => edges[id]!, () => false))).toEqual([]);
+    expect(set(packagesReaching(edges.length, visitor, (id) => id === 2))).toEqual([0, 1, 2, 3, 7]);
+    expect(set(packagesReaching(edges.length, visitor, (id) => id === 6))).toEqual([4, 5, 6, 7]);
+    expect(set(packagesReaching(edges.length, visitor, () => false))).toEqual([]);
+  });
+
+  it("counts a repeated edge and a self-loop once", () => {
+    const repeated = [[1, 1], [1, 2], [], [3]];
+    const visit = (id: number, to: (id: number) => void) => repeated[id]!.forEach(to);
+    expect(set(packagesReaching(repeated.length, visit, (id) => id === 2))).toEqual([0, 1, 2]);
+    expect(set(packagesReaching(repeated.length, visit, (id) => id === 3))).toEqual([3]);
   });
 
   it("is closed under dependents: every dependent of a package in the set is in it", () => {
-    const within = packagesReaching(edges.length, (id) => edges[id]!, (id) => id === 2 || id === 5);
+    const within = packagesReaching(edges.length, visitor, (id) => id === 2 || id === 5);
     edges.forEach((to, from) => {
       for (const child of to) if (within[child] === 1) expect(within[from], `${from} → ${child}`).toBe(1);
     });
