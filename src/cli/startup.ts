@@ -3,9 +3,11 @@
 // It is bundled on its own, as CommonJS, into dist/cli/startup.cjs (scripts/bundle.mjs): bin/tls-audit.js is a
 // CommonJS file, since an ES module entry costs Node several milliseconds more to start.
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
+import { loadBundle } from "./bundle-loader.js";
 import { nothingToCheck } from "./inputs.js";
 
 /** Flags that take a value: their value is not a path. */
@@ -49,8 +51,6 @@ export type Cli = typeof import("./bundle-entry.js");
 
 /** Runs the CLI for `argv`; `dist` is the built package's dist/ directory. */
 export async function run(argv: string[], dist: string): Promise<number> {
-  // A computed URL, so that bundling this module does not pull the CLI in.
-  const loadCli = async () => (await import(pathToFileURL(join(dist, "cli", "bundle-entry.mjs")).href)) as Cli;
   const cwd = process.cwd();
   const env = process.env;
   const args = argv[0] === "tls-audit" ? argv.slice(1) : argv;
@@ -63,14 +63,26 @@ export async function run(argv: string[], dist: string): Promise<number> {
   }
 
   const build = buildId(dist);
+  // The CLI's compiled code is kept per build; it never changes what a run finds, so --no-cache leaves it on.
+  const codeCache = build !== undefined && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(userCacheDir(env, process.platform, homedir()), "code", `cli-${build}.bin`) : undefined;
+  let saveCode = () => {};
+  const loadCli = async (): Promise<Cli> => {
+    const bundle = loadBundle(join(dist, "cli", "cli.cjs"), codeCache);
+    saveCode = bundle.save;
+    return bundle.exports as Cli;
+  };
   const cacheable =
     build !== undefined &&
     env.TLS_AUDIT_NO_CACHE !== "1" &&
     env.TLS_AUDIT_TIMINGS !== "1" &&
     !flags.some((flag) => UNCACHED.has(flag.split("=")[0]!));
-  if (!cacheable) return (await loadCli()).main(argv);
-
-  // Evaluated only now: a run with nothing to check needs none of the cache code.
-  const { cachedRun } = await import("./cached-run.js");
-  return cachedRun(argv, { args, build, cwd, env }, loadCli);
+  let exitCode: number;
+  if (!cacheable) exitCode = await (await loadCli()).main(argv);
+  else {
+    // Evaluated only now: a run with nothing to check needs none of the cache code.
+    const { cachedRun } = await import("./cached-run.js");
+    exitCode = await cachedRun(argv, { args, build, cwd, env }, loadCli);
+  }
+  saveCode();
+  return exitCode;
 }

@@ -95,7 +95,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
  * Writes a cache file (run cache, crate manifests, online index), creating its directory; atomic like a report.
  * Best effort: false when it could not (a read-only or full cache dir only costs the next run its speed-up).
  */
-export function writeCacheFile(path: string, text: string): boolean {
+export function writeCacheFile(path: string, text: string | Uint8Array): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeReportFile(path, text);
@@ -106,12 +106,13 @@ export function writeCacheFile(path: string, text: string): boolean {
 }
 
 /** Writes a report file (new or replaced) through a temporary file and a rename, so readers never see half of it. */
-export function writeReportFile(path: string, text: string): void {
+export function writeReportFile(path: string, text: string | Uint8Array): void {
   const temp = tempPathFor(path);
   try {
     const fd = openSync(temp, "wx", 0o644);
     try {
-      writeSync(fd, text);
+      if (typeof text === "string") writeSync(fd, text);
+      else writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
