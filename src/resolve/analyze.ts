@@ -100,7 +100,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   };
 
   const found = new Map<string, ReachedBanned>();
-  const rootDeps = summaries.get(root).dependencies.map((dep) => dep.to);
+  // A dependency outside `within` reaches no banned crate: only the others can leave the bound unmet.
+  const rootDeps = [...new Set(summaries.get(root).dependencies.map((dep) => dep.to))].filter((to) => options.within === undefined || options.within[to] === 1);
   const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(rootDeps, options.lockReach, found);
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {

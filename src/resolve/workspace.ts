@@ -122,7 +122,7 @@ export function resolveWorkspace(
     for (const member of members) {
       const likely = new Set(byMember.get(member)!.map((r) => reachKey(r.direct.to, r.banned)));
       // The lock bounds what the sound pass can find: skip it when the likely pass already found all of that.
-      const directs = graph.edges[graph.localIds.get(member)!]!.map((edge) => edge.to).filter((to) => !graph.memberIds.has(to));
+      const directs = graph.edges[graph.localIds.get(member)!]!.map((edge) => edge.to).filter((to) => !graph.memberIds.has(to) && (within === undefined || within[to] === 1));
       if (lockBoundFound(directs, reachInLock, likely)) continue;
       for (const found of analyse(member, options.request, soundSummaries).found) {
         if (likely.has(reachKey(found.direct.to, found.banned))) continue;
@@ -131,6 +131,21 @@ export function resolveWorkspace(
       }
     }
   }
+
+  // Each member's findings by direct dependency: `reach` is asked once per direct dependency, hundreds on a large member.
+  const byDirect = new Map<LocalPackage, Map<number, ReachedBanned[]>>();
+  const foundVia = (member: LocalPackage): Map<number, ReachedBanned[]> => {
+    let index = byDirect.get(member);
+    if (!index) {
+      byDirect.set(member, (index = new Map()));
+      for (const found of byMember.get(member) ?? []) {
+        const list = index.get(found.direct.to);
+        if (list) list.push(found);
+        else index.set(found.direct.to, [found]);
+      }
+    }
+    return index;
+  };
 
   const stepFor = (id: number): PathStep => {
     const pkg = packages[id]!;
@@ -217,7 +232,7 @@ export function resolveWorkspace(
       });
     },
     reach(dependency) {
-      const found = (byMember.get(dependency.member) ?? []).filter((r) => r.direct.to === dependency.lockId);
+      const found = dependency.lockId === undefined ? [] : (foundVia(dependency.member).get(dependency.lockId) ?? []);
       const root = graph.localIds.get(dependency.member)!;
       const groups: ReachGroup[] = [];
       for (const scope of ["normal", "build", "dev"] as Scope[]) {
