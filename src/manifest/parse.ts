@@ -3,6 +3,7 @@
 import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
 import { memoByText } from "../util/memo-by-text.js";
 import { tomlData, tomlProgram } from "./toml-ast.js";
+import { locateKeys, type KeyPosition } from "./key-locator.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
@@ -112,7 +113,7 @@ function tooDeep(error: unknown, text: string, file: string): unknown {
 function lazySpan(find: () => SourceSpan): SourceSpan {
   let found: SourceSpan | undefined;
   const field = (name: keyof SourceSpan) => ({ enumerable: true, get: () => (found ??= find())[name] });
-  return Object.defineProperties({} as SourceSpan, { start: field("start"), end: field("end"), line: field("line"), column: field("column") });
+  return Object.defineProperties({} as SourceSpan, { line: field("line"), column: field("column") });
 }
 
 function parseManifestUncached(text: string, file: string): ParseManifestResult {
@@ -142,7 +143,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     try {
       entries = (located ?? locate(text, file)).entries.map(({ path, node }) => ({
         path,
-        span: { start: node.range[0], end: node.range[1], line: node.loc.start.line, column: node.loc.start.column + 1 },
+        span: { line: node.loc.start.line, column: node.loc.start.column + 1 },
       }));
     } catch {
       // Only if the two parsers disagree on what is valid TOML: spans fall back to the start of the file.
@@ -157,15 +158,25 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     }
     return (index = { entries, firstUnder });
   };
+  // Entries whose place the data confirms (key-locator.ts) need no parse with positions: found for every key path
+  // asked for so far, on the first span read.
+  const asked: string[][] = [];
+  let quick: Map<string, KeyPosition> | undefined;
   const findSpan = (prefix: string[]): SourceSpan => {
+    quick ??= index ? new Map() : locateKeys(text, doc, asked);
+    const known = quick.get(JSON.stringify(prefix));
+    if (known) return { line: known.line, column: known.column };
     const { entries, firstUnder } = positions();
     const entry =
       prefix.length === 0 ? entries[0]
       : prefix.length <= SPAN_PATH_DEPTH ? firstUnder.get(JSON.stringify(prefix))
       : entries.find((e) => prefix.length <= e.path.length && prefix.every((part, i) => e.path[i] === part));
-    return entry ? { ...entry.span } : { start: 0, end: 0, line: 1, column: 1 };
+    return entry ? { ...entry.span } : { line: 1, column: 1 };
   };
-  const spanOf = (prefix: string[]): SourceSpan => lazySpan(() => findSpan(prefix));
+  const spanOf = (prefix: string[]): SourceSpan => {
+    asked.push(prefix);
+    return lazySpan(() => findSpan(prefix));
+  };
   const warn = (keyPath: string[], message: string) => {
     const span = spanOf(keyPath);
     problems.push({ severity: "warning", code: "manifest-invalid-entry", message, file, position: { line: span.line, column: span.column } });
