@@ -1,11 +1,14 @@
 // Loads the bundled CLI (dist/cli/cli.cjs) with V8's code cache: compiling half a megabyte of JavaScript, and then
 // each function on its first call, is a large part of a short run. Node 22 has `module.enableCompileCache()`; on
 // Node 20 the bytecode is kept by hand, in <user cache dir>/code/, one file per build (docs/decisions.md).
-import { readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { writeCacheFile } from "../host/write.js";
+
+/** How many other builds' code caches are kept besides the running one's. */
+const KEEP_OTHER_BUILDS = 3;
 
 export interface LoadedBundle {
   exports: unknown;
@@ -41,9 +44,15 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
       if (!stale || cacheFile === undefined) return;
       // After the run: the cache then also holds the functions the run compiled, not only the top level.
       if (!writeCacheFile(cacheFile, script.createCachedData())) return;
-      // Other builds' files are of no further use.
+      // Older builds' files go, but not the few most recent: two installed versions used in turn (a global one and
+      // a project's) would otherwise delete each other's at every run.
       try {
-        for (const name of readdirSync(dirname(cacheFile))) if (name !== basename(cacheFile) && name.endsWith(".bin")) unlinkSync(join(dirname(cacheFile), name));
+        const dir = dirname(cacheFile);
+        const others = readdirSync(dir)
+          .filter((name) => name !== basename(cacheFile) && name.endsWith(".bin"))
+          .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
+          .sort((a, b) => b.used - a.used);
+        for (const { path } of others.slice(KEEP_OTHER_BUILDS)) unlinkSync(path);
       } catch {
         // best effort
       }

@@ -1,7 +1,7 @@
 // The bundled CLI is compiled from V8's code cache when one was kept for this build; a missing, foreign or corrupt
 // cache only costs a compile, and is replaced after the run.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -44,13 +44,17 @@ describe("loadBundle", () => {
     expect(readdirSync(dir)).toEqual(["cli.cjs"]);
   });
 
-  it("keeps the compiled code after the first run and compiles from it on the next; other builds' files go", () => {
+  it("keeps the compiled code after the first run and compiles from it on the next; only the latest other builds' files stay", () => {
     const { dir, file } = bundle();
-    const cacheFile = join(dir, "code", "cli-build2.bin");
+    const cacheFile = join(dir, "code", "cli-build9.bin");
     mkdirSync(join(dir, "code"));
-    writeFileSync(join(dir, "code", "cli-build1.bin"), "an older build's code");
+    // Five older builds' files, the oldest first: the three written last stay.
+    [1, 2, 3, 4, 5].forEach((build) => {
+      writeFileSync(join(dir, "code", `cli-build${build}.bin`), "an older build's code");
+      utimesSync(join(dir, "code", `cli-build${build}.bin`), 1_000_000 + build, 1_000_000 + build);
+    });
     expect(loadInChild(file, cacheFile)).toEqual({ fromCache: false, twice: 42, name: "cli.cjs" });
-    expect(readdirSync(join(dir, "code"))).toEqual(["cli-build2.bin"]);
+    expect(readdirSync(join(dir, "code")).sort()).toEqual(["cli-build3.bin", "cli-build4.bin", "cli-build5.bin", "cli-build9.bin"]);
     const kept = readFileSync(cacheFile);
     expect(loadInChild(file, cacheFile)).toEqual({ fromCache: true, twice: 42, name: "cli.cjs" });
     expect(readFileSync(cacheFile).equals(kept)).toBe(true); // accepted: nothing written
