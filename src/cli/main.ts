@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
-import { auditedCrates } from "../graph/relevant.js";
+import { auditedCrates } from "../engine/run.js";
 import { isWorkspace, loadWorkspace } from "../workspace/load.js";
 import { mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";

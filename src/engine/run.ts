@@ -3,7 +3,6 @@ import { tlsCrate } from "../../rules/data/tls-crates.js";
 import { buildGraph } from "../graph/build.js";
 import type { DependencyGraph } from "../graph/model.js";
 import { findReachedCrates, type ReachedCrate } from "../graph/paths.js";
-import { auditedCrates } from "../graph/relevant.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
@@ -188,6 +187,17 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   // Ordering reads positions, and a manifest's positions cost a parse that checking a fix never needs.
   const sorted = options.unordered ? kept : kept.sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
   return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources(), suppressed };
+}
+
+/** The crates an audit looks for: the banned ones, and those rules look at in builds ("all" for every crate). */
+export function auditedCrates(banned: Iterable<string>, rules: readonly Rule[]): ReadonlySet<string> | "all" {
+  const names = new Set(banned);
+  for (const rule of rules) {
+    const looked = rule.meta.buildCrates ?? [];
+    if (looked === "all") return "all";
+    for (const name of looked) names.add(name);
+  }
+  return names;
 }
 
 /** The members' direct dependencies (members excluded), one per locked package, in manifest order. */

@@ -1,19 +1,7 @@
 // Which locked packages can matter to an audit: those with a path to a crate it looks for.
-import type { Rule } from "../engine/types.js";
 
 /** Lock ids, as a membership byte per package. */
 export type PackageSet = Uint8Array;
-
-/** The crates an audit looks for: the banned ones, and those rules look at in builds ("all" for every crate). */
-export function auditedCrates(banned: Iterable<string>, rules: readonly Rule[]): ReadonlySet<string> | "all" {
-  const names = new Set(banned);
-  for (const rule of rules) {
-    const looked = rule.meta.buildCrates ?? [];
-    if (looked === "all") return "all";
-    for (const name of looked) names.add(name);
-  }
-  return names;
-}
 
 /** Calls `visit` with each package `id` depends on. */
 export type DependencyVisitor = (id: number, visit: (to: number) => void) => void;
