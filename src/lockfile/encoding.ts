@@ -21,19 +21,23 @@ interface RawPackage {
 }
 
 /** A parsed dependency string: `name`, `name version` or `name version (source)`. */
-interface DependencyRef {
+export interface DependencyRef {
   name: string;
   version?: string;
   source?: string;
 }
 
-function parseDependencyRef(text: string): DependencyRef | undefined {
-  // Most references are a bare name (v3+ write only what disambiguates): no pattern needed.
+/** A `dependencies` item of Cargo.lock: `name`, `name version` or `name version (source)`. */
+export function parseDependencyRef(text: string): DependencyRef | undefined {
+  // Most references are a bare name or `name version` (v3+ write only what disambiguates): no pattern needed.
   if (text !== "" && !/\s/.test(text)) return { name: text };
+  const space = text.indexOf(" ");
+  const name = text.slice(0, space);
+  const version = text.slice(space + 1);
+  if (space > 0 && version !== "" && !version.startsWith("(") && !/\s/.test(name) && !/\s/.test(version)) return { name, version };
   const match = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(text.trim());
   if (!match) return undefined;
-  const [, name, version, source] = match;
-  return { name: name!, version, source };
+  return { name: match[1]!, version: match[2], source: match[3] };
 }
 
 function fail(file: string, message: string, line?: number, column?: number, hint?: string): never {
@@ -216,7 +220,16 @@ function candidates(ref: DependencyRef, sameName: LockedPackage[]): LockedPackag
 }
 
 function resolveRef(ref: DependencyRef, sameName: LockedPackage[]): LockedPackage | "ambiguous" | undefined {
-  if (sameName.length === 1) return matchesRef(ref, sameName[0]!) ? sameName[0] : undefined;
+  // One pass without a new array: a crate with several locked versions is asked about once per dependent.
+  let only: LockedPackage | undefined;
+  let matches = 0;
+  for (const p of sameName) {
+    if (!matchesRef(ref, p)) continue;
+    only = p;
+    matches++;
+  }
+  if (matches === 1) return only;
+  if (matches === 0) return undefined;
   const found = candidates(ref, sameName);
   if (found.length === 1) return found[0];
   if (found.length === 0) return undefined;

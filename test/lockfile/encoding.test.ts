@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeLockfile } from "../../src/lockfile/encoding.js";
+import fc from "fast-check";
+import { decodeLockfile, parseDependencyRef } from "../../src/lockfile/encoding.js";
 import { InputError } from "../../src/problems.js";
 import { corpusDir, CRATES_IO, lockText } from "../helpers/memory-host.js";
 
@@ -139,5 +140,34 @@ describe("decodeLockfile: cargo-written fixtures of every version", () => {
     });
     // Checksums are kept as written: Debian's registry writes a placeholder, cargo copies it.
     expect(lockfile.packages.find((p) => p.name === "unicode-ident")!.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("parseDependencyRef", () => {
+  // The grammar as one pattern; the reader takes shortcuts for the common forms and must answer the same.
+  const byPattern = (text: string) => {
+    const match = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(text.trim());
+    return match ? { name: match[1], version: match[2], source: match[3] } : undefined;
+  };
+  const plain = (ref: ReturnType<typeof parseDependencyRef>) => ref && { name: ref.name, version: ref.version, source: ref.source };
+
+  it("reads the forms cargo writes", () => {
+    expect(plain(parseDependencyRef("serde"))).toEqual({ name: "serde", version: undefined, source: undefined });
+    expect(plain(parseDependencyRef("serde 1.0.215"))).toEqual({ name: "serde", version: "1.0.215", source: undefined });
+    expect(plain(parseDependencyRef("serde 1.0.215 (registry+https://github.com/rust-lang/crates.io-index)"))).toEqual({
+      name: "serde",
+      version: "1.0.215",
+      source: "registry+https://github.com/rust-lang/crates.io-index",
+    });
+  });
+
+  it("agrees with the grammar's pattern on any text made of names, versions, blanks and brackets", () => {
+    const text = fc.array(fc.constantFrom("a", "1", ".", "-", " ", "\t", "(", ")", "+", "#", "\n"), { maxLength: 14 }).map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(plain(parseDependencyRef(t))).toEqual(byPattern(t));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
