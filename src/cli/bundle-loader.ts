@@ -1,11 +1,11 @@
 // Loads the bundled CLI (dist/cli/cli.cjs) with V8's code cache: compiling half a megabyte of JavaScript, and then
 // each function on its first call, is a large part of a short run. Node 22 has `module.enableCompileCache()`; on
 // Node 20 the bytecode is kept by hand, in <user cache dir>/code/, one file per build (docs/decisions.md).
-import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname } from "node:path";
 import { Script } from "node:vm";
-import { writeCacheFile } from "../host/write.js";
+import { removeOldCacheFiles, writeCacheFile } from "../host/write.js";
 
 /** How many other builds' code caches are kept besides the running one's. */
 const KEEP_OTHER_BUILDS = 3;
@@ -46,16 +46,7 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
       if (!writeCacheFile(cacheFile, script.createCachedData())) return;
       // Older builds' files go, but not the few most recent: two installed versions used in turn (a global one and
       // a project's) would otherwise delete each other's at every run.
-      try {
-        const dir = dirname(cacheFile);
-        const others = readdirSync(dir)
-          .filter((name) => name !== basename(cacheFile) && name.endsWith(".bin"))
-          .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
-          .sort((a, b) => b.used - a.used);
-        for (const { path } of others.slice(KEEP_OTHER_BUILDS)) unlinkSync(path);
-      } catch {
-        // best effort
-      }
+      removeOldCacheFiles(dirname(cacheFile), ".bin", KEEP_OTHER_BUILDS, basename(cacheFile));
     },
   };
 }

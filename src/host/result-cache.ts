@@ -1,9 +1,9 @@
 // An on-disk cache of whole runs: the output of a run is reused when every file, directory listing and
 // environment variable it read through the Host is unchanged (a depfile, as make and ccache keep).
-import { readFileSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileStamp, type Host } from "./index.js";
-import { writeCacheFile } from "./write.js";
+import { removeOldCacheFiles, writeCacheFile } from "./write.js";
 
 /** One Host call of the recorded run and a digest of what it returned. */
 export type Dependency = [op: keyof Host, arg: string, digest: string];
@@ -145,17 +145,5 @@ export function lookupRun(dir: string, key: string, host: Host): CachedRun | und
 /** Stores a run; best effort (a read-only or full cache dir only costs the next run its speed-up). */
 export function storeRun(dir: string, key: string, dependencies: Dependency[], run: CachedRun): void {
   const body: CacheFile = { format: FORMAT, key, dependencies, ...run };
-  if (!writeCacheFile(join(dir, entryName(key)), JSON.stringify(body))) return;
-  try {
-    prune(dir);
-  } catch {
-    // an entry removed by a concurrent run: the next write prunes again
-  }
-}
-
-function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((name) => name.endsWith(".json"));
-  if (entries.length <= MAX_ENTRIES) return;
-  const aged = entries.map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
-  for (const { name } of aged.slice(0, entries.length - MAX_ENTRIES)) unlinkSync(join(dir, name));
+  if (writeCacheFile(join(dir, entryName(key)), JSON.stringify(body))) removeOldCacheFiles(dir, ".json", MAX_ENTRIES);
 }

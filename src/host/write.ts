@@ -1,5 +1,5 @@
 // Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
 
 export class HostWriteError extends Error {
@@ -102,6 +102,23 @@ export function writeCacheFile(path: string, text: string | Uint8Array): boolean
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Keeps a cache directory bounded: of the files ending in `suffix`, all but the `keep` most recently written are
+ * removed (`except` is never removed nor counted). Best effort: a file removed by a concurrent run stops it, and
+ * the next write prunes again.
+ */
+export function removeOldCacheFiles(dir: string, suffix: string, keep: number, except?: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((name) => name.endsWith(suffix) && name !== except)
+      .map((name) => ({ path: join(dir, name), written: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.written - a.written);
+    for (const { path } of files.slice(keep)) unlinkSync(path);
+  } catch {
+    // best effort
   }
 }
 
