@@ -8,6 +8,9 @@ export function isAuditInput(path: string): boolean {
   return (name === "config.toml" || name === "config") && basename(dirname(path)) === ".cargo";
 }
 
+/** What a run with nothing to check says, from the start-up module or from the CLI. */
+export const NOTHING_TO_CHECK = "tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n";
+
 /**
  * True when paths were given and every one is a file that cannot change an audit (a hook passed `src/main.rs`):
  * the run has nothing to check. Directories and missing paths are left to the audit, which reports them.

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
-import { audit, allProblems, Timings, type AuditResult, type WorkspaceSettings } from "../audit.js";
+import { audit, allProblems, Timings, type AuditRequest, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
 import { auditedCrates } from "../engine/run.js";
@@ -20,7 +20,7 @@ import { fileMetadataStore } from "../host/metadata-store.js";
 import { userCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
-import { isAuditInput, nothingToCheck } from "./inputs.js";
+import { isAuditInput, NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
 import { registrySrcProvider } from "../registry/registry-src.js";
@@ -274,12 +274,13 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     };
     const givenPaths = paths.map((p) => (p.startsWith("/") ? p : `${io.cwd}/${p}`));
     const idle = nothingToCheck(givenPaths, (p) => host.kind(p));
-    if (idle && !options.quiet) io.stderr.write("tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n");
+    if (idle && !options.quiet) io.stderr.write(NOTHING_TO_CHECK);
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
-    const runAudit = (over: Host, members?: ReadonlySet<string>): AuditResult => (idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, members }));
+    const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered">): AuditResult =>
+      idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, ...only });
     // What a fix is checked against: the same audit of the planned members, in no particular order.
-    const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => audit({ paths: absolutePaths, host: over, configure, timings, members, unordered: true });
+    const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => runAudit(over, { members, unordered: true });
     const resolution = !options.lockfileOnly;
     // Under GitHub Actions the log shows annotations; a report file keeps the default format.
     const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { loadBundle } from "./bundle-loader.js";
-import { nothingToCheck } from "./inputs.js";
+import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 
 /** Flags that take a value: their value is not a path. */
 const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
@@ -58,7 +58,7 @@ export async function run(argv: string[], dist: string): Promise<number> {
   const quiet = flags.includes("-q") || flags.includes("--quiet");
 
   if (flags.every((flag) => HARMLESS.has(flag)) && nothingToCheck(paths.map((p) => resolve(cwd, p)), (p) => nodeHost.kind(p))) {
-    if (!quiet) process.stderr.write("tls-audit: nothing to check: no Cargo.toml, Cargo.lock or tls-audit.toml among the given files\n");
+    if (!quiet) process.stderr.write(NOTHING_TO_CHECK);
     return 0;
   }
 
