@@ -231,8 +231,6 @@ function resolveRef(ref: DependencyRef, sameName: LockedPackage[]): LockedPackag
   if (matches === 1) return only;
   if (matches === 0) return undefined;
   const found = candidates(ref, sameName);
-  if (found.length === 1) return found[0];
-  if (found.length === 0) return undefined;
   // v1 omits the source of path packages; prefer the path package when the rest matches.
   if (ref.source === undefined) {
     const local = found.filter((p) => p.source === null);

@@ -2,7 +2,6 @@
 
 export type DependencyKind = "normal" | "dev" | "build";
 
-/** Where something stands in a manifest: offsets into the text and its 1-based line/column. */
 /** Where an entry's first key is: 1-based line and column (UTF-16 code units). */
 export interface SourceSpan {
   line: number;

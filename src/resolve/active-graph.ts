@@ -53,7 +53,7 @@ export class ActiveGraph {
     if (mask === undefined) return EMPTY;
     const reached = new Set<number>();
     ids.forEach((target, bit) => {
-      if (mask[bit >> 5]! & (1 << (bit & 31))) reached.add(target);
+      if (hasBit(mask, bit)) reached.add(target);
     });
     return reached;
   }
@@ -91,7 +91,7 @@ export class ActiveGraph {
     };
     ids.forEach((target, bit) => {
       const own = new Uint32Array(words);
-      own[bit >> 5] = 1 << (bit & 31);
+      own[bit >> 5] = bitOf(bit);
       gain(packageKey(target, FeaturesFor.Normal), own);
       gain(packageKey(target, FeaturesFor.Host), own);
     });
@@ -118,7 +118,7 @@ export class ActiveGraph {
     const cache = this.reachIndexCache!;
     const bit = cache.ids.indexOf(target);
     const mask = cache.masks.get(key);
-    return mask !== undefined && (mask[bit >> 5]! & (1 << (bit & 31))) !== 0;
+    return mask !== undefined && hasBit(mask, bit);
   }
 
   /** Whether cargo tree's `add_pkg` keeps this edge of a node. */
@@ -190,6 +190,10 @@ export class ActiveGraph {
 }
 
 const EMPTY: ReadonlySet<number> = new Set();
+
+/** Bit `bit` of a mask kept in 32-bit words. */
+const bitOf = (bit: number) => 1 << (bit & 31);
+const hasBit = (mask: Uint32Array, bit: number) => (mask[bit >> 5]! & bitOf(bit)) !== 0;
 
 /** Build scripts and proc-macros are built for the host, and so is everything below a host node. */
 function toForOf(fk: FeaturesFor, dep: SummaryDependency, childIsProcMacro: boolean): FeaturesFor {

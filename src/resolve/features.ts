@@ -28,7 +28,7 @@ export interface ResolveOptions {
    */
   platformActive?: (target: string, forHost: boolean) => boolean;
   /**
-   * The packages worth resolving (see `relevantPackages`): the resolution does not descend into the others. A package's
+   * The packages worth resolving (see `packagesReaching`): the resolution does not descend into the others. A package's
    * features come only from its dependents, so when the set holds every dependent of its members, their features are
    * exactly cargo's. Undefined for every package.
    */

@@ -71,17 +71,20 @@ export function resolveWorkspace(
     badCfgs.add(spec);
     problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
   };
-  const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
-    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
-
   const audited = options.audited;
-  const within = audited === "all" ? undefined : packagesReaching(
+  const within =
+    audited === "all"
+      ? undefined
+      : packagesReaching(
           packages.length,
           (id, visit) => {
             for (const edge of graph.edges[id]!) visit(edge.to);
           },
           (id) => audited.has(packages[id]!.name),
         );
+  const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
+    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
+
   const lockReach = new Map<number, ReadonlySet<number>>();
   /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
   const reachInLock = (id: number): ReadonlySet<number> => {
@@ -264,4 +267,3 @@ export function resolveWorkspace(
     },
   };
 }
-
