@@ -7,7 +7,7 @@ import type { MetadataLookup } from "../registry/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
-import { applyTextEdits, EditError, planTextEdits } from "./toml-edit.js";
+import { applyTextEdits, EditError, planManifestEdits, planTextEdits } from "./toml-edit.js";
 
 export interface FixRunInput {
   result: AuditResult;
@@ -142,7 +142,7 @@ export function runFixes(input: FixRunInput): FixOutcome {
       const before = read(path);
       let after: string;
       try {
-        after = applyTextEdits(before, changes.flatMap((c) => planTextEdits(before, c)));
+        after = applyTextEdits(before, planManifestEdits(before, changes));
       } catch (error) {
         if (!(error instanceof EditError)) throw error;
         failedFiles.set(path, error.message);

@@ -1,6 +1,7 @@
 // Turns a DependencyChange into byte-range edits of the original Cargo.toml text: never re-serialises the file.
 // Style follows the neighbours: quote style, spacing, one-element-per-line arrays and trailing commas, CRLF.
 import type { AST } from "toml-eslint-parser";
+import { entryWindow, locateEntries } from "../manifest/entry-window.js";
 import { tomlProgram } from "../manifest/toml-ast.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 
@@ -126,10 +127,28 @@ function arrayText(values: string[], sample: AST.TOMLNode | undefined): string {
   return `[${values.map((v) => quoteLike(sample, v)).join(", ")}]`;
 }
 
-/** Computes the edits for one change. Throws EditError when the entry is not where the change says. */
+/**
+ * Computes the edits for one change. Throws EditError when the entry is not where the change says. A `key = …`
+ * entry is edited in a window of its own lines (entry-window.ts), so a large manifest is not parsed with positions.
+ */
 export function planTextEdits(text: string, change: DependencyChange): TextEdit[] {
-  const program = tomlProgram(text);
   const eol = lineEnding(text);
+  const window = entryWindow(text, change.keyPath);
+  if (window) {
+    const edits = editsIn(window.text, window.program, change, eol);
+    const shift = window.start - window.headerLength;
+    if (edits.every((e) => e.start >= window.headerLength)) return edits.map((e) => ({ ...e, start: e.start + shift, end: e.end + shift }));
+  }
+  return editsIn(text, tomlProgram(text), change, eol);
+}
+
+/** The edits for several changes to one manifest; their entries are located together, in one pass over the text. */
+export function planManifestEdits(text: string, changes: readonly DependencyChange[]): TextEdit[] {
+  locateEntries(text, changes.map((c) => c.keyPath));
+  return changes.flatMap((c) => planTextEdits(text, c));
+}
+
+function editsIn(text: string, program: AST.TOMLProgram, change: DependencyChange, eol: string): TextEdit[] {
   const { nodes } = locate(program, change.keyPath);
   const depth = change.keyPath.length;
   const remove = new Set(change.removeFeatures);

@@ -7,7 +7,8 @@
 // key holds exactly its value. That can only be when the guessed token is the one key that defines the whole entry,
 // so its position is the position of the entry's first (and only) key. A guess that fails is simply not answered:
 // the caller asks toml-eslint-parser.
-import { tomlData } from "./toml-ast.js";
+import { TextCache } from "../util/text-cache.js";
+import { dataAt, tomlDataOnce } from "./toml-ast.js";
 
 export interface KeyPosition {
   /** 1-based, as toml-eslint-parser's loc.line. */
@@ -25,20 +26,35 @@ const LEADING_KEY = /^([ \t]*)([A-Za-z0-9_-]+|"[^"\\\u0000-\u001f\u007f]*"|'[^'\
 const looseHeader = (line: string) => line.replace(/#.*$/, "").replace(/[[\]"'\s]/g, "");
 const loosePath = (path: readonly string[]) => path.join(".").replace(/["'\s]/g, "");
 
-function valueAt(doc: unknown, path: readonly string[]): unknown {
-  let node = doc;
-  for (const part of path) {
-    if (typeof node !== "object" || node === null || Array.isArray(node) || !Object.hasOwn(node, part)) return undefined;
-    node = (node as Table)[part];
-  }
-  return node;
-}
+// Answers by text: spans and fix planning ask for the same entries of the same manifests, and each pass parses the
+// whole text once more. Null: asked, and not proven.
+const answers = new TextCache<Map<string, KeyPosition | null>>(512 * 1024);
 
 /**
  * Positions of the keys at `paths` (each a table path plus a key) in `text`, whose data is `doc`, for those whose
  * guessed place the data confirms; the others are absent from the result (keyed by `JSON.stringify(path)`).
  */
 export function locateKeys(text: string, doc: Table, paths: readonly (readonly string[])[]): Map<string, KeyPosition> {
+  let known = answers.get(text);
+  if (!known) {
+    known = new Map();
+    answers.set(text, known);
+  }
+  const unknown = paths.filter((path) => !known.has(JSON.stringify(path)));
+  if (unknown.length > 0) {
+    const found = locateUnknown(text, doc, unknown);
+    for (const path of unknown) known.set(JSON.stringify(path), found.get(JSON.stringify(path)) ?? null);
+  }
+  const result = new Map<string, KeyPosition>();
+  for (const path of paths) {
+    const id = JSON.stringify(path);
+    const position = known.get(id);
+    if (position) result.set(id, position);
+  }
+  return result;
+}
+
+function locateUnknown(text: string, doc: Table, paths: readonly (readonly string[])[]): Map<string, KeyPosition> {
   const found = new Map<string, KeyPosition>();
   const lineStarts = [0];
   for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lineStarts.push(at + 1);
@@ -69,7 +85,7 @@ export function locateKeys(text: string, doc: Table, paths: readonly (readonly s
   const seen = new Set<string>();
   for (const path of paths) {
     const id = JSON.stringify(path);
-    if (path.length < 2 || seen.has(id) || valueAt(doc, path) === undefined) continue;
+    if (path.length < 2 || seen.has(id) || dataAt(doc, path) === undefined) continue;
     seen.add(id);
     const table = loosePath(path.slice(0, -1));
     const first = leadingKeys.get(path.at(-1)!)?.find((candidate) => sections[candidate.index] === table);
@@ -91,15 +107,15 @@ export function locateKeys(text: string, doc: Table, paths: readonly (readonly s
   const probe = pieces.join("");
   let probed: Table;
   try {
-    probed = tomlData(probe);
+    probed = tomlDataOnce(probe);
   } catch {
     return found;
   }
   guesses.forEach((guess, index) => {
     const table = guess.path.slice(0, -1);
-    if (valueAt(probed, guess.path) !== undefined) return;
-    const moved = valueAt(probed, [...table, probeKey(index)]);
-    if (moved === undefined || JSON.stringify(moved) !== JSON.stringify(valueAt(doc, guess.path))) return;
+    if (dataAt(probed, guess.path) !== undefined) return;
+    const moved = dataAt(probed, [...table, probeKey(index)]);
+    if (moved === undefined || JSON.stringify(moved) !== JSON.stringify(dataAt(doc, guess.path))) return;
     found.set(guess.key, { line: guess.line, column: guess.column });
   });
   return found;

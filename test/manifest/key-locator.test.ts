@@ -1,39 +1,15 @@
 // The key locator answers only where the data proves its guess: on every manifest we have, each answer must equal
 // the position toml-eslint-parser gives (the first entry under the key path), and it must answer for most keys.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseTOML, type AST } from "toml-eslint-parser";
 import { describe, expect, it } from "vitest";
 import { locateKeys } from "../../src/manifest/key-locator.js";
 import { tomlData } from "../../src/manifest/toml-ast.js";
+import { dependencyPaths, manifestsUnder, PUBLISHED_MANIFEST as published } from "../helpers/manifests.js";
 
 type Table = Record<string, unknown>;
 const repo = join(import.meta.dirname, "../..");
-
-function manifestsUnder(dir: string, found: string[] = []): string[] {
-  if (!existsSync(dir)) return found;
-  for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === ".git") continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) manifestsUnder(path, found);
-    else if (name === "Cargo.toml") found.push(path);
-  }
-  return found;
-}
-
-/** Every dependency entry's key path, as the manifest reader asks for them. */
-function dependencyPaths(doc: Table): string[][] {
-  const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
-  const paths: string[][] = [];
-  const tables = ["dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies", "build_dependencies"];
-  const add = (prefix: string[], table: unknown) => {
-    if (isTable(table)) for (const key of Object.keys(table)) paths.push([...prefix, key]);
-  };
-  for (const name of tables) add([name], doc[name]);
-  if (isTable(doc.target)) for (const [cfg, body] of Object.entries(doc.target)) if (isTable(body)) for (const name of tables) add(["target", cfg, name], body[name]);
-  if (isTable(doc.workspace)) add(["workspace", "dependencies"], doc.workspace.dependencies);
-  return paths;
-}
 
 /** toml-eslint-parser's answer: the first entry, in source order, whose key path starts with `prefix`. */
 function referencePosition(program: AST.TOMLProgram, prefix: string[]): { line: number; column: number } | undefined {
@@ -55,9 +31,8 @@ function referencePosition(program: AST.TOMLProgram, prefix: string[]): { line: 
 }
 
 const corpus = join(repo, "../shared/corpus");
-// Published crates' manifests (registries, vendor dirs) are cargo's normalised form, `[dependencies.x]` tables,
-// which the locator leaves to toml-eslint-parser; they never need a span. Workspace manifests are the point.
-const published = /\/(registry|registry-manifests|vendor|cargo-home)\//;
+// Published crates' manifests are `[dependencies.x]` tables, which the locator leaves to toml-eslint-parser; they
+// never need a span. Workspace manifests are the point.
 const inRepo = manifestsUnder(join(repo, "fixtures"));
 const inCorpus = manifestsUnder(corpus);
 
