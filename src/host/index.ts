@@ -1,5 +1,5 @@
 // The only module that touches the file system and the environment; everything else takes a Host.
-import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, realpathSync, statSync, type BigIntStats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { SourcePosition } from "../problems.js";
 
@@ -36,7 +36,10 @@ export const RACY_MS = 2_000;
  * "racily clean" files). Throws when the file cannot be stat'ed.
  */
 export function fileStamp(path: string, now: number): string | undefined {
-  const stat = statSync(path, { bigint: true });
+  return stampOf(statSync(path, { bigint: true }), now);
+}
+
+function stampOf(stat: BigIntStats, now: number): string | undefined {
   if (Number(stat.mtimeMs) > now - RACY_MS || Number(stat.ctimeMs) > now - RACY_MS) return undefined;
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
@@ -177,7 +180,8 @@ export const nodeHost: Host = {
   env: (name) => process.env[name],
   stamp(path) {
     try {
-      return nodeHost.kind(path) === "file" ? fileStamp(path, Date.now()) : undefined;
+      const stat = statSync(path, { bigint: true });
+      return stat.isFile() ? stampOf(stat, Date.now()) : undefined;
     } catch {
       return undefined;
     }

@@ -12,7 +12,6 @@ export interface MetadataStore {
 
 /** The crate's metadata, or undefined when the file is missing or is not a crate manifest we can read. */
 export function readCrateManifest(host: Host, file: string, provider: MetadataProviderName, store?: MetadataStore): CrateMetadata | undefined {
-  if (host.kind(file) !== "file") return undefined;
   const stamp = store && host.stamp?.(file);
   if (stamp) {
     const known = store!.get(file, stamp);
@@ -20,6 +19,7 @@ export function readCrateManifest(host: Host, file: string, provider: MetadataPr
   }
   let meta: CrateMetadata;
   try {
+    // A missing file, a directory or an unreadable one throws here too, so a guess that misses costs one stat.
     meta = metadataFromManifest(host.readText(file), provider, file);
   } catch {
     return undefined;

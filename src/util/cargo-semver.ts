@@ -11,11 +11,28 @@ export function toSemverRange(req: string): string {
     .join(" ");
 }
 
+const OPTIONS = { includePrerelease: true, loose: true };
+// Parsed once per string: a lock of 20,000 packages matches tens of thousands of edges against a few thousand
+// distinct requirements and versions, and semver.satisfies parses both for every call. Null: unparsable.
+const ranges = new Map<string, semver.Range | null>();
+const versions = new Map<string, semver.SemVer | null>();
+
+function parsed<T>(memo: Map<string, T | null>, text: string, parse: (text: string) => T): T | null {
+  let value = memo.get(text);
+  if (value === undefined) {
+    try {
+      value = parse(text);
+    } catch {
+      value = null;
+    }
+    memo.set(text, value);
+  }
+  return value;
+}
+
 /** Whether `version` satisfies the cargo requirement `req`; an unparsable requirement satisfies nothing. */
 export function satisfiesCargoReq(version: string, req: string): boolean {
-  try {
-    return semver.satisfies(version, toSemverRange(req), { includePrerelease: true, loose: true });
-  } catch {
-    return false;
-  }
+  const range = parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS));
+  const parsedVersion = range && parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS));
+  return parsedVersion ? range.test(parsedVersion) : false;
 }
