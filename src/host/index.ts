@@ -1,5 +1,5 @@
 // The only module that touches the file system and the environment; everything else takes a Host.
-import { readFileSync, readdirSync, realpathSync, statSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, realpathSync, statSync, type BigIntStats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { SourcePosition } from "../problems.js";
 
@@ -110,28 +110,37 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/**
+ * A regular file's bytes. A FIFO would block a read forever and a device (/dev/zero) never ends, so the file is
+ * opened without blocking and read only if it is regular: one open and fstat, no separate stat of the path (a run
+ * over a large vendor directory reads tens of thousands of manifests).
+ */
+function readRegularFile(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_WITHOUT_BLOCKING);
+  } catch (error) {
+    throw new HostReadError(path, describeFsError(error));
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new HostReadError(path, "is a directory, expected a file");
+    if (!stat.isFile()) throw new HostReadError(path, "is not a regular file");
+    if (stat.size > MAX_FILE_BYTES) throw new HostReadError(path, `file is too large (${stat.size} bytes; the limit is ${MAX_FILE_BYTES})`);
+    return readFileSync(fd);
+  } catch (error) {
+    if (error instanceof HostReadError) throw error;
+    throw new HostReadError(path, describeFsError(error));
+  } finally {
+    closeSync(fd);
+  }
+}
+// O_NONBLOCK is absent on Windows, where opening a pipe does not block.
+const READ_WITHOUT_BLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 export const nodeHost: Host = {
   readText(path) {
-    let size: number;
-    try {
-      const stat = statSync(path);
-      if (stat.isDirectory()) throw new HostReadError(path, "is a directory, expected a file");
-      // A FIFO would block the read forever and a device (/dev/zero) never ends: only regular files are read.
-      if (!stat.isFile()) throw new HostReadError(path, "is not a regular file");
-      size = stat.size;
-    } catch (error) {
-      if (error instanceof HostReadError) throw error;
-      throw new HostReadError(path, describeFsError(error));
-    }
-    if (size > MAX_FILE_BYTES) {
-      throw new HostReadError(path, `file is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})`);
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      throw new HostReadError(path, describeFsError(error));
-    }
+    const bytes = readRegularFile(path);
     try {
       return decoder.decode(bytes);
     } catch {
@@ -159,17 +168,7 @@ export const nodeHost: Host = {
       return [];
     }
   },
-  readBytes(path) {
-    try {
-      const stat = statSync(path);
-      if (!stat.isFile()) throw new HostReadError(path, stat.isDirectory() ? "is a directory, expected a file" : "is not a regular file");
-      if (stat.size > MAX_FILE_BYTES) throw new HostReadError(path, "file is too large");
-      return readFileSync(path);
-    } catch (error) {
-      if (error instanceof HostReadError) throw error;
-      throw new HostReadError(path, describeFsError(error));
-    }
-  },
+  readBytes: readRegularFile,
   listEntries(path) {
     try {
       return readdirSync(path).sort();
