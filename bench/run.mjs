@@ -298,15 +298,18 @@ for (const label of rows.map(([l]) => l).filter((l) => l.startsWith("nothing to 
   check(`${label} < 1.2× node -e 0`, [FLOOR, label], (f, r) => ({ pass: r.medianMs < 1.2 * f.medianMs, figures: `${ms(r.medianMs)} = ${(r.medianMs / f.medianMs).toFixed(2)}× floor ${ms(f.medianMs)}, exit ${r.exitCodes}` }));
 }
 
-// What an unmet budget leaves for the audit itself, once Node has started and the files are read and parsed.
+// What a time budget leaves for the audit itself: Node's start-up (the floor), loading the CLI (`--version` over
+// the floor) and reading and parsing the workspace's TOML (the lower-bound row over the floor) all come first.
 const budgets = [];
 function budget(target, budgetMs, label) {
   const bound = row(parseOnlyLabel(label));
   const startup = row(STARTUP);
-  if (!bound) return;
-  budgets.push({ target, budgetMs, startupMs: startup?.medianMs ?? null, parseOnlyMs: bound.medianMs, leftMs: budgetMs - bound.medianMs });
+  if (!bound || !startup) return;
+  const loadCliMs = startup.medianMs - floor;
+  const readParseMs = bound.medianMs - floor;
+  budgets.push({ target, budgetMs, floorMs: floor, loadCliMs, readParseMs, leftMs: budgetMs - floor - loadCliMs - readParseMs });
 }
-if (row(FLOOR)) budget("vector ≤ 2× node -e 0", 2 * floor, "vectordotdev__vector");
+budget("vector ≤ 2× node -e 0", 2 * floor, "vectordotdev__vector");
 for (const [suite, name] of DEBIAN) {
   const tree = row(`debian ${suite}/${name}: cargo tree -e features -i openssl-sys`);
   if (tree) budget(`debian ${suite}/${name} ≤ 0.5× cargo tree`, 0.5 * tree.medianMs, `debian ${suite}/${name}`);
@@ -335,9 +338,9 @@ const md = [
   ...targets.map((t) => `| ${t.target} | ${t.verdict === "PASS" ? "PASS" : `**${t.verdict}**`} | ${t.figures} |`),
   ``,
   ...(budgets.length
-    ? [`What each time budget leaves once Node has started and the workspace's TOML is read and parsed (lower-bound rows; same run):`, ``,
-       `| target | budget ms | tls-audit --version ms | read and parse only ms | left for the audit ms |`, `|---|---|---|---|---|`,
-       ...budgets.map((b) => `| ${b.target} | ${f0(b.budgetMs)} | ${f0(b.startupMs)} | ${f0(b.parseOnlyMs)} | ${f0(b.leftMs)} |`), ``]
+    ? [`What each time budget leaves for the audit itself once Node has started (the floor), the CLI is loaded (\`--version\` over the floor) and the workspace's TOML is read and parsed (the lower-bound row over the floor); medians of this run:`, ``,
+       `| target | budget ms | node -e 0 | loading the CLI | reading and parsing the TOML | left for the audit |`, `|---|---|---|---|---|---|`,
+       ...budgets.map((b) => `| ${b.target} | ${f0(b.budgetMs)} | ${f0(b.floorMs)} | ${f0(b.loadCliMs)} | ${f0(b.readParseMs)} | ${f0(b.leftMs)} |`), ``]
     : []),
   ...notes.map((n) => `- ${n}`),
   ...(notes.length ? [``] : []),
