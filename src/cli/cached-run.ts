@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { lookupRun, recordingHost, storeRun } from "../host/result-cache.js";
+import { stdoutIsTerminal, writeOutput } from "./output.js";
 import type { Cli } from "./startup.js";
 
 /** The environment main() reads itself (everything else goes through the Host and is recorded). */
@@ -21,13 +22,13 @@ export async function cachedRun(
 ): Promise<number> {
   const { args, build, cwd, env } = run;
   const dir = join(userCacheDir(env, process.platform, homedir()), "runs");
-  const isTTY = Boolean(process.stdout.isTTY);
+  const isTTY = stdoutIsTerminal();
   const key = JSON.stringify({ build, args, cwd, isTTY, env: OUTPUT_ENV.map((name) => env[name] ?? null), platform: process.platform, arch: process.arch });
   const cached = lookupRun(dir, key, nodeHost);
   if (cached) {
     // The CLI writes its problems and summaries before the report.
-    process.stderr.write(cached.stderr);
-    process.stdout.write(cached.stdout);
+    writeOutput(2, cached.stderr);
+    writeOutput(1, cached.stdout);
     return cached.exitCode;
   }
   const cli = await loadCli();

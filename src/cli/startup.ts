@@ -9,6 +9,7 @@ import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { loadBundle } from "./bundle-loader.js";
 import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
+import { endQuietlyOnClosedPipe, writeOutput } from "./output.js";
 
 /** Flags that take a value: their value is not a path. */
 const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
@@ -58,7 +59,7 @@ export async function run(argv: string[], dist: string): Promise<number> {
   const quiet = flags.includes("-q") || flags.includes("--quiet");
 
   if (flags.every((flag) => HARMLESS.has(flag)) && nothingToCheck(paths.map((p) => resolve(cwd, p)), (p) => nodeHost.kind(p))) {
-    if (!quiet) process.stderr.write(NOTHING_TO_CHECK);
+    if (!quiet) writeOutput(2, NOTHING_TO_CHECK);
     return 0;
   }
 
@@ -67,6 +68,7 @@ export async function run(argv: string[], dist: string): Promise<number> {
   const codeCache = build !== undefined && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(userCacheDir(env, process.platform, homedir()), "code", `cli-${build}.bin`) : undefined;
   let saveCode = () => {};
   const loadCli = async (): Promise<Cli> => {
+    endQuietlyOnClosedPipe();
     const bundle = loadBundle(join(dist, "cli", "cli.cjs"), codeCache);
     saveCode = bundle.save;
     return bundle.exports as Cli;
