@@ -3,6 +3,27 @@
 // otherwise little more than Node's own start-up.
 import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
+import { describeWriteError } from "../host/write.js";
+
+let failed = false;
+
+/**
+ * An output that cannot be written (a full disk, `> /dev/full`) is an input error of the run: one line on standard
+ * error, exit code 2, whatever the audit found. A reader that has gone (EPIPE, as with `| head`) is not a failure.
+ */
+function outputFailed(fd: 1 | 2, error: unknown): void {
+  if (failed) return;
+  failed = true;
+  process.exitCode = 2;
+  // The bin sets the audit's exit code after the run; this runs last.
+  process.on("exit", () => (process.exitCode = 2));
+  if (fd === 2) return; // nowhere left to say it
+  try {
+    writeSync(2, `tls-audit: cannot write to standard output: ${describeWriteError(error)}\n`);
+  } catch {
+    // standard error is gone too
+  }
+}
 
 /** Whether standard output is a terminal, as `process.stdout.isTTY` says, without creating the stream. */
 export function stdoutIsTerminal(): boolean {
@@ -11,7 +32,8 @@ export function stdoutIsTerminal(): boolean {
 
 /**
  * Writes all of `text` to standard output (1) or error (2). A non-blocking pipe that is full (EAGAIN) gets the
- * rest through the stream, which waits; a reader that has gone (EPIPE, as with `| head`) ends the output quietly.
+ * rest through the stream, which waits; a reader that has gone (EPIPE, as with `| head`) ends the output quietly;
+ * any other failure is reported (`outputFailed`).
  */
 export function writeOutput(fd: 1 | 2, text: string): void {
   if (text === "") return;
@@ -22,18 +44,19 @@ export function writeOutput(fd: 1 | 2, text: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EAGAIN") (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(written));
-    else if (code !== "EPIPE") throw error;
+    else if (code !== "EPIPE") outputFailed(fd, error);
   }
 }
 
 /**
- * The same for the CLI's streams: a reader that has gone (`tls-audit | head`) ends the output quietly, instead of
- * an unhandled 'error' event and its stack trace. The exit code is still the audit's.
+ * The same for the CLI's streams, which otherwise end in an unhandled 'error' event and its stack trace: a reader
+ * that has gone (`tls-audit | head`) ends the output quietly and the exit code is still the audit's; any other
+ * failure is reported.
  */
-export function endQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
+export function guardOutputStreams(): void {
+  for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]] as const) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      if (error.code !== "EPIPE") outputFailed(fd, error);
     });
   }
 }

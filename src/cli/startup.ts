@@ -9,7 +9,7 @@ import { userCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { loadBundle } from "./bundle-loader.js";
 import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
-import { endQuietlyOnClosedPipe, writeOutput } from "./output.js";
+import { guardOutputStreams, writeOutput } from "./output.js";
 
 /** Flags that take a value: their value is not a path. */
 const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
@@ -68,7 +68,7 @@ export async function run(argv: string[], dist: string): Promise<number> {
   const codeCache = build !== undefined && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(userCacheDir(env, process.platform, homedir()), "code", `cli-${build}.bin`) : undefined;
   let saveCode = () => {};
   const loadCli = async (): Promise<Cli> => {
-    endQuietlyOnClosedPipe();
+    guardOutputStreams();
     const bundle = loadBundle(join(dist, "cli", "cli.cjs"), codeCache);
     saveCode = bundle.save;
     return bundle.exports as Cli;

@@ -12,6 +12,31 @@ export class HostWriteError extends Error {
   }
 }
 
+/** A failed write in words: the raw message names the temporary file, which the user never asked for. */
+export function describeWriteError(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "ENOENT":
+      return "its directory does not exist";
+    case "ENOTDIR":
+      return "a part of its path is not a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOSPC":
+      return "no space left on device";
+    case "EDQUOT":
+      return "disk quota exceeded";
+    case "EROFS":
+      return "read-only file system";
+    case "EIO":
+      return "input/output error";
+    case "EISDIR":
+      return "it is a directory";
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
 export interface AtomicWriteOptions {
   /** The text the change was computed from; the write is refused if the file no longer holds it. */
   expected: string;
@@ -80,7 +105,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     } catch {
       // already gone
     }
-    throw new HostWriteError(path, `cannot write: ${(error as Error).message}`);
+    throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
   }
   try {
     const dir = openSync(dirname(target), "r");
@@ -141,6 +166,6 @@ export function writeReportFile(path: string, text: string | Uint8Array): void {
     } catch {
       // nothing was created
     }
-    throw new HostWriteError(path, `cannot write: ${(error as Error).message}`);
+    throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
   }
 }
