@@ -3,7 +3,7 @@
 // otherwise little more than Node's own start-up.
 import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
-import { describeWriteError } from "../host/write.js";
+import { describeWriteError, writeFully } from "../host/write.js";
 
 let failed = false;
 
@@ -31,20 +31,14 @@ export function stdoutIsTerminal(): boolean {
 }
 
 /**
- * Writes all of `text` to standard output (1) or error (2). A non-blocking pipe that is full (EAGAIN) gets the
- * rest through the stream, which waits; a reader that has gone (EPIPE, as with `| head`) ends the output quietly;
- * any other failure is reported (`outputFailed`).
+ * Writes all of `text` to standard output (1) or error (2). A reader that has gone (EPIPE, as with `| head`) ends
+ * the output quietly; any other failure is reported (`outputFailed`).
  */
 export function writeOutput(fd: 1 | 2, text: string): void {
-  if (text === "") return;
-  const bytes = Buffer.from(text, "utf8");
-  let written = 0;
   try {
-    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    writeFully(fd, Buffer.from(text, "utf8"));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EAGAIN") (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(written));
-    else if (code !== "EPIPE") outputFailed(fd, error);
+    if ((error as NodeJS.ErrnoException).code !== "EPIPE") outputFailed(fd, error);
   }
 }
 

@@ -1,5 +1,5 @@
 // Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
 
 export class HostWriteError extends Error {
@@ -123,7 +123,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
 export function writeCacheFile(path: string, text: string | Uint8Array): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeReportFile(path, text);
+    replaceAtomically(path, text, 0o644, path);
     return true;
   } catch {
     return false;
@@ -147,11 +147,70 @@ export function removeOldCacheFiles(dir: string, suffix: string, keep: number, e
   }
 }
 
-/** Writes a report file (new or replaced) through a temporary file and a rename, so readers never see half of it. */
+/**
+ * Writes a report where the user asked. A new or regular file is replaced through a temporary file and a rename, so
+ * readers never see half of it; through a symlink, its target is replaced and the link kept. Anything else that
+ * exists (`/dev/stdout`, a FIFO, a terminal) is written into, as a shell redirection would, and never replaced: as
+ * root, a rename over `/dev/stdout` would replace the system's link with a file.
+ */
 export function writeReportFile(path: string, text: string | Uint8Array): void {
-  const temp = tempPathFor(path);
+  let existing: Stats | undefined;
   try {
-    const fd = openSync(temp, "wx", 0o644);
+    existing = statSync(path);
+  } catch {
+    // a new file (or one we may not look at: the write says why)
+  }
+  if (existing?.isDirectory()) throw new HostWriteError(path, "cannot write: it is a directory");
+  if (existing && !existing.isFile()) return writeInto(path, existing, text);
+  replaceAtomically(existing ? realpathSync(path) : path, text, existing ? existing.mode & 0o7777 : 0o644, path);
+}
+
+function writeInto(path: string, stats: Stats, text: string | Uint8Array): void {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  // `/dev/stdout` and `/dev/fd/2` name our own output, which may be a socket that cannot be opened again (ENXIO).
+  const own = [1, 2].find((fd) => {
+    try {
+      const out = fstatSync(fd);
+      return out.dev === stats.dev && out.ino === stats.ino;
+    } catch {
+      return false;
+    }
+  });
+  let fd: number | undefined;
+  try {
+    fd = own ?? openSync(path, "w");
+    writeFully(fd, bytes);
+  } catch (error) {
+    // A reader that has gone (`--output /dev/stdout | head`) is not a failed write.
+    if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
+  } finally {
+    if (fd !== undefined && fd !== own) closeSync(fd);
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to `fd`: a pipe may take less than asked at a time, and one that Node made non-blocking
+ * (our own stdout, once its stream exists) says EAGAIN while full, so the write waits a moment and goes on.
+ * Throws the write's error otherwise.
+ */
+export function writeFully(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length; ) {
+    try {
+      written += writeSync(fd, bytes, written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
+/** Replaces `target` with `text` through a temporary file beside it and a rename; errors name `shown`. */
+function replaceAtomically(target: string, text: string | Uint8Array, mode: number, shown: string): void {
+  const temp = tempPathFor(target);
+  try {
+    const fd = openSync(temp, "wx", mode);
     try {
       if (typeof text === "string") writeSync(fd, text);
       else writeSync(fd, text);
@@ -159,13 +218,13 @@ export function writeReportFile(path: string, text: string | Uint8Array): void {
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, path);
+    renameSync(temp, target);
   } catch (error) {
     try {
       unlinkSync(temp);
     } catch {
       // nothing was created
     }
-    throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
+    throw new HostWriteError(shown, `cannot write: ${describeWriteError(error)}`);
   }
 }
