@@ -3,7 +3,8 @@
 // otherwise little more than Node's own start-up.
 import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
-import { describeWriteError, writeFully } from "../host/write.js";
+import { describeFsError } from "../host/index.js";
+import { writeFully } from "../host/write.js";
 
 let failed = false;
 
@@ -19,7 +20,7 @@ function outputFailed(fd: 1 | 2, error: unknown): void {
   process.on("exit", () => (process.exitCode = 2));
   if (fd === 2) return; // nowhere left to say it
   try {
-    writeSync(2, `tls-audit: cannot write to standard output: ${describeWriteError(error)}\n`);
+    writeSync(2, `tls-audit: cannot write to standard output: ${describeFsError(error, "write")}\n`);
   } catch {
     // standard error is gone too
   }

@@ -62,21 +62,27 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 // The BOM stays in the text so that offsets match the bytes on disk when a file is edited.
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "file not found";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory, expected a file";
-    case "ELOOP":
-      return "too many levels of symbolic links";
-    default:
-      return (error as Error).message ?? String(error);
-  }
+/** Words shared by reads and writes for a file-system error's code. */
+const FS_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many levels of symbolic links",
+  ENOTDIR: "a part of its path is not a directory",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EIO: "input/output error",
+};
+
+/**
+ * A failed read or write in words. The raw message is a fallback only: for a write it names the temporary file,
+ * which the user never asked for.
+ */
+export function describeFsError(error: unknown, action: "read" | "write"): string {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code === "ENOENT") return action === "read" ? "file not found" : "its directory does not exist";
+  if (code === "EISDIR") return action === "read" ? "is a directory, expected a file" : "it is a directory";
+  return FS_ERRORS[code] ?? (error as Error).message ?? String(error);
 }
 
 function countNewlines(bytes: Uint8Array, end: number): number {
@@ -120,7 +126,7 @@ function readRegularFile(path: string): Buffer {
   try {
     fd = openSync(path, READ_WITHOUT_BLOCKING);
   } catch (error) {
-    throw new HostReadError(path, describeFsError(error));
+    throw new HostReadError(path, describeFsError(error, "read"));
   }
   try {
     const stat = fstatSync(fd);
@@ -130,7 +136,7 @@ function readRegularFile(path: string): Buffer {
     return readFileSync(fd);
   } catch (error) {
     if (error instanceof HostReadError) throw error;
-    throw new HostReadError(path, describeFsError(error));
+    throw new HostReadError(path, describeFsError(error, "read"));
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,7 @@
 // Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
+import { describeFsError } from "./index.js";
 
 export class HostWriteError extends Error {
   constructor(
@@ -9,31 +10,6 @@ export class HostWriteError extends Error {
   ) {
     super(`${path}: ${reason}`);
     this.name = "HostWriteError";
-  }
-}
-
-/** A failed write in words: the raw message names the temporary file, which the user never asked for. */
-export function describeWriteError(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case "ENOENT":
-      return "its directory does not exist";
-    case "ENOTDIR":
-      return "a part of its path is not a directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "ENOSPC":
-      return "no space left on device";
-    case "EDQUOT":
-      return "disk quota exceeded";
-    case "EROFS":
-      return "read-only file system";
-    case "EIO":
-      return "input/output error";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return (error as Error).message ?? String(error);
   }
 }
 
@@ -105,7 +81,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     } catch {
       // already gone
     }
-    throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
+    throw new HostWriteError(path, `cannot write: ${describeFsError(error, "write")}`);
   }
   try {
     const dir = openSync(dirname(target), "r");
@@ -182,7 +158,7 @@ function writeInto(path: string, stats: Stats, text: string | Uint8Array): void 
     writeFully(fd, bytes);
   } catch (error) {
     // A reader that has gone (`--output /dev/stdout | head`) is not a failed write.
-    if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw new HostWriteError(path, `cannot write: ${describeWriteError(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw new HostWriteError(path, `cannot write: ${describeFsError(error, "write")}`);
   } finally {
     if (fd !== undefined && fd !== own) closeSync(fd);
   }
@@ -225,6 +201,6 @@ function replaceAtomically(target: string, text: string | Uint8Array, mode: numb
     } catch {
       // nothing was created
     }
-    throw new HostWriteError(shown, `cannot write: ${describeWriteError(error)}`);
+    throw new HostWriteError(shown, `cannot write: ${describeFsError(error, "write")}`);
   }
 }
