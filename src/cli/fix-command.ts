@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { AuditResult } from "../audit.js";
 import type { FixOutcome } from "../fix/run.js";
-import { HostWriteError, writeFileAtomic } from "../host/write.js";
+import { HostWriteError, isReadOnly, writeFileAtomic } from "../host/write.js";
 import { displayPath } from "../report/message.js";
 import { escapeControl, type Palette } from "../report/stylish.js";
 
@@ -21,9 +21,19 @@ export interface WriteReport {
   failed: { path: string; reason: string }[];
 }
 
-/** Writes each rewrite atomically; a file that changed since it was read is left alone. */
+/**
+ * Writes each rewrite atomically; a file that changed since it was read is left alone. A read-only manifest stops
+ * the whole write before anything is written: one fix can span a member's manifest and the root's.
+ */
 export function writeFixes(outcome: FixOutcome, result: AuditResult): WriteReport {
   const report: WriteReport = { written: [], failed: [] };
+  const readOnly = outcome.files.filter((file) => isReadOnly(file.path));
+  if (readOnly.length > 0) {
+    for (const file of outcome.files) {
+      report.failed.push({ path: file.path, reason: readOnly.includes(file) ? "is read-only (make it writable to let tls-audit fix it)" : "another manifest to change is read-only, and one fix can span manifests" });
+    }
+    return report;
+  }
   const roots = result.workspaces.map((w) => w.workspace.root);
   for (const file of outcome.files) {
     const within = roots.find((root) => file.path.startsWith(`${root}/`)) ?? roots[0] ?? "/";

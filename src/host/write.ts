@@ -13,6 +13,19 @@ export class HostWriteError extends Error {
   }
 }
 
+const READ_ONLY = "is read-only; not writing it (make it writable to let tls-audit fix it)";
+// By the mode bits, not access(2): root may write anything, but a file marked read-only was marked for a reason.
+const readOnlyMode = (mode: number) => (mode & 0o222) === 0;
+
+/** Whether `path` (through symlinks) is marked read-only for everyone; false when it cannot be read. */
+export function isReadOnly(path: string): boolean {
+  try {
+    return readOnlyMode(statSync(path).mode);
+  } catch {
+    return false;
+  }
+}
+
 export interface AtomicWriteOptions {
   /** The text the change was computed from; the write is refused if the file no longer holds it. */
   expected: string;
@@ -64,6 +77,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     throw new HostWriteError(path, `cannot read: ${(error as Error).message}`);
   }
   if (current !== options.expected) throw new HostWriteError(path, "changed since it was read; not overwriting it (run tls-audit again)");
+  if (readOnlyMode(mode)) throw new HostWriteError(path, READ_ONLY);
   const temp = tempPathFor(target);
   let fd: number | undefined;
   try {

@@ -31,6 +31,19 @@ describe("--diff", () => {
 });
 
 describe("--write", () => {
+  it("writes no manifest when one it would change is read-only, even as root, and says which", async () => {
+    const dir = demoCopy();
+    chmodSync(join(dir, "crates/notify/Cargo.toml"), 0o444);
+    const before = manifests(dir);
+    const run = await runCli(["--write", "."], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("not written crates/notify/Cargo.toml: is read-only (make it writable to let tls-audit fix it)");
+    expect(run.stderr).toContain("not written Cargo.toml: another manifest to change is read-only, and one fix can span manifests");
+    expect(run.stderr).not.toMatch(/^fixed /m);
+    expect(manifests(dir)).toEqual(before);
+    expect(statSync(join(dir, "crates/notify/Cargo.toml")).mode & 0o777).toBe(0o444);
+  });
+
   it("fixes the demo, keeps everything else byte for byte, and a second run is a no-op", async () => {
     const dir = demoCopy();
     chmodSync(join(dir, "crates/notify/Cargo.toml"), 0o640);
