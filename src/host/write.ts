@@ -152,6 +152,7 @@ export function writeReportFile(path: string, text: string | Uint8Array): void {
   }
   if (existing?.isDirectory()) throw new HostWriteError(path, "cannot write: it is a directory");
   if (existing && !existing.isFile()) return writeInto(path, existing, text);
+  if (existing && readOnlyMode(existing.mode)) throw new HostWriteError(path, "cannot write: it is read-only");
   replaceAtomically(existing ? realpathSync(path) : path, text, existing ? existing.mode & 0o7777 : 0o644, path);
 }
 

@@ -1,5 +1,5 @@
 // SARIF, GitHub annotations, --output and --quiet through the CLI, on the demo workspace.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -161,6 +161,12 @@ describe("--output", () => {
     expect(readdirSync(join(dir, "taken"))).toEqual(["keep"]);
     const missingDir = await runCli(["--output", "no/such/dir/report.txt", demo], { cwd: dir });
     expect(missingDir.code).toBe(2);
+    writeFileSync(join(dir, "kept.txt"), "kept");
+    chmodSync(join(dir, "kept.txt"), 0o444);
+    const readOnly = await runCli(["--output", "kept.txt", demo], { cwd: dir });
+    expect(readOnly.code).toBe(2);
+    expect(readOnly.stderr).toBe("tls-audit: cannot write the report to kept.txt: cannot write: it is read-only\n");
+    expect(readFileSync(join(dir, "kept.txt"), "utf8")).toBe("kept");
     // In words, and without the temporary file's name, which the user never asked for.
     expect(missingDir.stderr).toBe("tls-audit: cannot write the report to no/such/dir/report.txt: cannot write: its directory does not exist\n");
   });
