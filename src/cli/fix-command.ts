@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { AuditResult } from "../audit.js";
 import type { FixOutcome } from "../fix/run.js";
-import { HostWriteError, isReadOnly, writeFileAtomic } from "../host/write.js";
+import { HostWriteError, isReadOnly, READ_ONLY, writeFileAtomic } from "../host/write.js";
 import { displayPath } from "../report/message.js";
 import { escapeControl, type Palette } from "../report/stylish.js";
 
@@ -30,7 +30,7 @@ export function writeFixes(outcome: FixOutcome, result: AuditResult): WriteRepor
   const readOnly = outcome.files.filter((file) => isReadOnly(file.path));
   if (readOnly.length > 0) {
     for (const file of outcome.files) {
-      report.failed.push({ path: file.path, reason: readOnly.includes(file) ? "is read-only (make it writable to let tls-audit fix it)" : "another manifest to change is read-only, and one fix can span manifests" });
+      report.failed.push({ path: file.path, reason: readOnly.includes(file) ? READ_ONLY : "another manifest to change is read-only, and one fix can span manifests" });
     }
     return report;
   }

@@ -68,13 +68,10 @@ function missingLocally(host: Host, root: string, audited: ReadonlySet<string> |
   }
   const local = createLocalMetadataChain(host, root);
   // A registry crate's path to a target never runs through a local package, so locked edges decide it.
-  const wanted = audited === "all" ? undefined : packagesReaching(
-          packages.length,
-          (id, visit) => {
-            for (const to of packages[id]!.dependencies) visit(to);
-          },
-          (id) => audited.has(packages[id]!.name),
-        );
+  const lockedDependencies = (id: number, visit: (to: number) => void) => {
+    for (const to of packages[id]!.dependencies) visit(to);
+  };
+  const wanted = audited === "all" ? undefined : packagesReaching(packages.length, lockedDependencies, (id) => audited.has(packages[id]!.name));
   const crates: CrateRef[] = [];
   for (const pkg of packages) {
     if (sourceKind(pkg.source) !== "registry" || (wanted && wanted[pkg.id] !== 1)) continue;

@@ -1,6 +1,6 @@
-// Output of the start-up module's short paths (nothing to check, a replayed run), written to the file descriptors
-// directly: creating process.stdout or process.stderr loads Node's stream machinery, about 5 ms of a run that is
-// otherwise little more than Node's own start-up.
+// What the process writes on its standard output and error, and what happens when it cannot: a reader that has
+// gone ends the output quietly, any other failure is one line and exit 2. The start-up module's short paths
+// (nothing to check, a replayed run) write to the descriptors directly, without creating process.stdout.
 import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
 import { describeFsError } from "../host/index.js";
@@ -37,7 +37,7 @@ export function stdoutIsTerminal(): boolean {
  */
 export function writeOutput(fd: 1 | 2, text: string): void {
   try {
-    writeFully(fd, Buffer.from(text, "utf8"));
+    writeFully(fd, text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPIPE") outputFailed(fd, error);
   }

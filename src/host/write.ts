@@ -13,7 +13,8 @@ export class HostWriteError extends Error {
   }
 }
 
-const READ_ONLY = "is read-only; not writing it (make it writable to let tls-audit fix it)";
+/** Why a manifest marked read-only is not written. */
+export const READ_ONLY = "is read-only (make it writable to let tls-audit fix it)";
 // By the mode bits, not access(2): root may write anything, but a file marked read-only was marked for a reason.
 const readOnlyMode = (mode: number) => (mode & 0o222) === 0;
 
@@ -82,7 +83,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
   let fd: number | undefined;
   try {
     fd = openSync(temp, "wx", mode);
-    writeSync(fd, text);
+    writeFully(fd, text);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -157,7 +158,6 @@ export function writeReportFile(path: string, text: string | Uint8Array): void {
 }
 
 function writeInto(path: string, stats: Stats, text: string | Uint8Array): void {
-  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   // `/dev/stdout` and `/dev/fd/2` name our own output, which may be a socket that cannot be opened again (ENXIO).
   const own = [1, 2].find((fd) => {
     try {
@@ -170,7 +170,7 @@ function writeInto(path: string, stats: Stats, text: string | Uint8Array): void 
   let fd: number | undefined;
   try {
     fd = own ?? openSync(path, "w");
-    writeFully(fd, bytes);
+    writeFully(fd, text);
   } catch (error) {
     // A reader that has gone (`--output /dev/stdout | head`) is not a failed write.
     if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw new HostWriteError(path, `cannot write: ${describeFsError(error, "write")}`);
@@ -182,11 +182,12 @@ function writeInto(path: string, stats: Stats, text: string | Uint8Array): void 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Writes all of `bytes` to `fd`: a pipe may take less than asked at a time, and one that Node made non-blocking
- * (our own stdout, once its stream exists) says EAGAIN while full, so the write waits a moment and goes on.
- * Throws the write's error otherwise.
+ * Writes all of `text` (UTF-8) to `fd`: a pipe may take less than asked at a time, and one that Node made
+ * non-blocking (our own stdout, once its stream exists) says EAGAIN while full, so the write waits a moment and
+ * goes on. Throws the write's error otherwise.
  */
-export function writeFully(fd: number, bytes: Uint8Array): void {
+export function writeFully(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   for (let written = 0; written < bytes.length; ) {
     try {
       written += writeSync(fd, bytes, written);
@@ -203,8 +204,7 @@ function replaceAtomically(target: string, text: string | Uint8Array, mode: numb
   try {
     const fd = openSync(temp, "wx", mode);
     try {
-      if (typeof text === "string") writeSync(fd, text);
-      else writeSync(fd, text);
+      writeFully(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
