@@ -16,7 +16,7 @@
 #                                           features without cargo or a registry
 #
 # How: crate registries are built from Debian's packaged crates with
-# /work/shared/tools/debian-crates into a cache OUTSIDE the repo,
+# scripts/lib/debian-crates.sh into a cache OUTSIDE the repo,
 # ${FIXTURE_REGISTRY_DIR:-/tmp/tls-audit-registry}/<suite>. Each workspace gets a
 # temporary .cargo/config.toml that replaces crates-io with that directory source
 # (absolute path); it is removed again on exit, so nothing under .cargo is committed.
@@ -25,7 +25,7 @@
 #
 # Environment:
 #   FIXTURE_REGISTRY_DIR  registry cache root            (default /tmp/tls-audit-registry)
-#   DEBIAN_CRATES         path of the debian-crates tool (default /work/shared/tools/debian-crates)
+#   DEBIAN_CRATES         path of the debian-crates tool (default scripts/lib/debian-crates.sh)
 #   CARGO                 cargo binary                   (default cargo)
 #
 # Fixed path: the lockfile-versions fixtures depend on a git repository at
@@ -48,7 +48,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FX=$ROOT/fixtures
 REG=${FIXTURE_REGISTRY_DIR:-/tmp/tls-audit-registry}
-TOOL=${DEBIAN_CRATES:-/work/shared/tools/debian-crates}
+TOOL=${DEBIAN_CRATES:-$(cd "$(dirname "$0")/.." && pwd)/lib/debian-crates.sh}
 CARGO=${CARGO:-cargo}
 GITDEP_DIR=/tmp/tls-audit-gitdep
 export CARGO_HOME=$REG/cargo-home

@@ -6,7 +6,7 @@
 //   node scripts/gen-registry-formats.mjs --keep          # keep the scratch directory and print its path
 //
 // How (all offline apart from Debian's mirror, which debian-crates uses):
-//   1. /work/shared/tools/debian-crates builds a directory registry of Debian bookworm's
+//   1. scripts/lib/debian-crates.sh builds a directory registry of Debian bookworm's
 //      hyper-tls and everything it pulls in (DEBIAN_CRATES_CACHE, default
 //      /tmp/dc-cache-registry-helper, holds apt's lists and .debs between runs).
 //   2. From that directory registry this script builds a SPARSE registry in memory:
@@ -22,7 +22,7 @@
 //      vendored crates, the workspace with its Cargo.lock and the `.cargo/config.toml`
 //      that `cargo vendor` printed. The server is stopped at the end.
 //
-// Environment: CARGO (default cargo), DEBIAN_CRATES (default /work/shared/tools/debian-crates),
+// Environment: CARGO (default cargo), DEBIAN_CRATES (default scripts/lib/debian-crates.sh),
 // DEBIAN_CRATES_CACHE, REGISTRY_PORT (default 38461; 0 picks a free port). The port is part
 // of the source URL cargo hashes into the index directory name, so a fixed port keeps the
 // directory names stable across runs.
@@ -42,7 +42,7 @@ const outArg = args.indexOf("--out");
 const outDir = resolve(outArg >= 0 ? args[outArg + 1] : join(repoRoot, "fixtures/registry-formats"));
 const keep = args.includes("--keep");
 const cargo = process.env.CARGO ?? "cargo";
-const debianCrates = process.env.DEBIAN_CRATES ?? "/work/shared/tools/debian-crates";
+const debianCrates = process.env.DEBIAN_CRATES ?? join(import.meta.dirname, "lib/debian-crates.sh");
 const debianCache = process.env.DEBIAN_CRATES_CACHE ?? "/tmp/dc-cache-registry-helper";
 const wantedPort = Number(process.env.REGISTRY_PORT ?? 38461);
 

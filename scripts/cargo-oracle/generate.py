@@ -6,7 +6,7 @@
 For every case this writes the workspace (manifests, a tiny src/lib.rs, the Cargo.lock cargo generated),
 expected.json with cargo's answer, and, once per suite, registry/<name>-<version>/Cargo.toml for every crate
 the locks use, so the tests run with neither cargo nor network. The registries themselves are built with
-../shared/tools/debian-crates (see --registry-root); nothing from them but those manifests is committed.
+scripts/lib/debian-crates.sh (see --registry-root); nothing from them but those manifests is committed.
 
 cargo's answer: for each member M, feature mode (default, --all-features) and edge set (normal;
 normal,build; normal,build,dev), `cargo tree -p M -e <edges> --target x86_64-unknown-linux-gnu --no-dedupe
@@ -188,7 +188,7 @@ def main():
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "fixtures" / "cargo-oracle"))
     ap.add_argument("--collect-only", action="store_true", help="only refresh registry/ from the committed cases")
     ap.add_argument("--only", default="", help="only cases whose name starts with this prefix (the live test uses it)")
-    ap.add_argument("--debian-crates", default=str(Path(__file__).resolve().parents[3] / "shared" / "tools" / "debian-crates"))
+    ap.add_argument("--debian-crates", default=str(Path(__file__).resolve().parents[1] / "lib" / "debian-crates.sh"))
     ap.add_argument("suites", nargs="*", default=list(CRATES))
     args = ap.parse_args()
     cargo_version = run(["cargo", "--version"], ".").stdout.strip()

@@ -84,7 +84,7 @@ def main():
     for suite in args.suites:
         registry = Path(args.registry_root) / suite
         if not registry.is_dir() or not any(registry.iterdir()):
-            tool = REPO.parent / "shared" / "tools" / "debian-crates"
+            tool = REPO / "scripts" / "lib" / "debian-crates.sh"
             run([str(tool), suite, str(registry), *[c["name"] for c in CRATES[suite]], "tokio", "serde"], ".")
         results = []
         for case in sorted((REPO / "fixtures" / "cargo-oracle" / suite / "cases").iterdir()):

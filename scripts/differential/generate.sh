@@ -8,7 +8,7 @@
 #
 # Steps, per suite:
 #  1. Build a cargo directory source from Debian's packaged crates with
-#     /work/shared/tools/debian-crates into $DIFF_REGISTRY_DIR/<suite> (default
+#     scripts/lib/debian-crates.sh into $DIFF_REGISTRY_DIR/<suite> (default
 #     /tmp/tls-audit-diff-registry/<suite>, OUTSIDE the repo), once per crate list (a stamp
 #     file beside the registry records the list). apt cache: $DEBIAN_CRATES_CACHE_PREFIX<suite>
 #     (default /tmp/dc-cache-differential-<suite>).
@@ -29,7 +29,7 @@
 # Needs: cargo (offline), python3 >= 3.11, apt-get/dpkg and access to deb.debian.org for step 1.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOOL=${DEBIAN_CRATES:-/work/shared/tools/debian-crates}
+TOOL=${DEBIAN_CRATES:-$(cd "$(dirname "$0")/.." && pwd)/lib/debian-crates.sh}
 export DIFF_REGISTRY_DIR=${DIFF_REGISTRY_DIR:-/tmp/tls-audit-diff-registry}
 CACHE_PREFIX=${DEBIAN_CRATES_CACHE_PREFIX:-/tmp/dc-cache-differential-}
 suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie sid)

@@ -1,5 +1,5 @@
 // Writes fixtures/fix-judge/<suite>/<case>/ from scripts/fix-judge/cases.mjs, with real cargo against a Debian
-// registry (a cargo directory source built by ../shared/tools/debian-crates), and records cargo's judgement of
+// registry (a cargo directory source built by scripts/lib/debian-crates.sh), and records cargo's judgement of
 // `tls-audit --write` on each case. Run it through scripts/fix-judge/generate.sh, which builds the registries.
 //
 //   node scripts/fix-judge/generate.mjs --registry bookworm=/tmp/... [--registry trixie=...] [--only NAME]

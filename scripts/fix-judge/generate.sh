@@ -8,13 +8,13 @@
 #        committed cases and registry-manifests/ only: needs cargo, not the Debian registries)
 #
 # Needs cargo, node (the tool is built first with tsc), apt-get and deb.debian.org. Registries are cargo
-# directory sources built by ../shared/tools/debian-crates into ${FIX_JUDGE_REGISTRY_DIR:-/tmp/tls-audit-judge-registry}/<suite>
+# directory sources built by scripts/lib/debian-crates.sh into ${FIX_JUDGE_REGISTRY_DIR:-/tmp/tls-audit-judge-registry}/<suite>
 # (apt cache: /tmp/dc-cache-judge-<suite>); a complete one under /tmp/tls-audit-diff-registry/<suite> is reused
 # read-only. Nothing under /tmp is committed: the cases get a .cargo/config.toml pointing at ../registry-manifests.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${FIX_JUDGE_REGISTRY_DIR:-/tmp/tls-audit-judge-registry}
-tool=${DEBIAN_CRATES:-$repo/../shared/tools/debian-crates}
+tool=${DEBIAN_CRATES:-$repo/scripts/lib/debian-crates.sh}
 only=(); registries_only=0; rejudge=0; suites=()
 while [ $# -gt 0 ]; do
   case $1 in

@@ -12,7 +12,9 @@ import { comparable, fixtureDir, fixtureHost, locked, SAMPLE, VENDOR_SAMPLE } fr
 const hasCargo = spawnSync("cargo", ["--version"], { stdio: "ignore" }).status === 0;
 // debian-crates fetches Debian's packaged crates with apt-get.
 const hasDebianCrates =
-  existsSync(process.env.DEBIAN_CRATES ?? "/work/shared/tools/debian-crates") && spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
+  existsSync(process.env.DEBIAN_CRATES ?? join(import.meta.dirname, "../../scripts/lib/debian-crates.sh")) &&
+  spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0 &&
+  existsSync("/usr/share/keyrings/debian-archive-keyring.gpg");
 const script = join(import.meta.dirname, "../../scripts/gen-registry-formats.mjs");
 
 describe.skipIf(!hasCargo || !hasDebianCrates)("gen-registry-formats.mjs with real cargo", () => {
