@@ -8,6 +8,7 @@ import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
+import { unknownFeatures } from "../resolve/feature-request.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
@@ -142,6 +143,11 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     return rule.create(context);
   });
 
+  if (options.resolution) {
+    for (const message of unknownFeatures(options.resolution.request, workspace.members)) {
+      problems.push({ severity: "error", code: "feature-unknown", message: `requested features (--features or [resolve] features): ${message}`, hint: "cargo rejects the same request; the feature is ignored" });
+    }
+  }
   if (graph && options.resolution) {
     const settings = { ...options.resolution, audited: auditedCrates(banned, options.rules) };
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
@@ -200,24 +206,31 @@ export function auditedCrates(banned: Iterable<string>, rules: readonly Rule[]):
   return names;
 }
 
-/** The members' direct dependencies (members excluded), one per locked package, in manifest order. */
+/**
+ * The direct dependencies of every local package (members, and the path packages the lock builds), local packages
+ * excluded, one per locked package, in manifest order. A path package's dependencies matter in the builds of the
+ * members that reach it: `cargo tree -p M -i openssl-sys` shows them.
+ */
 export function directDependencies(workspace: Workspace, graph: DependencyGraph | undefined): DirectDependency[] {
   const memberDirs = new Set(workspace.members.map((m) => m.dir));
   const result: DirectDependency[] = [];
-  for (const member of workspace.members) {
-    if (!graph) {
+  if (!graph) {
+    for (const member of workspace.members) {
       for (const decl of member.dependencies) {
         if (decl.pathDir === undefined || !memberDirs.has(decl.pathDir)) result.push({ member, decl });
       }
-      continue;
     }
-    const id = graph.localIds.get(member);
+    return result;
+  }
+  const localIds = new Set(graph.localIds.values());
+  for (const local of [...workspace.members, ...workspace.pathPackages]) {
+    const id = graph.localIds.get(local);
     if (id === undefined) continue;
     const seen = new Set<number>();
     for (const edge of [...graph.edges[id]!].sort((a, b) => SCOPE_RANK[a.kind] - SCOPE_RANK[b.kind])) {
-      if (!edge.decl || graph.memberIds.has(edge.to) || seen.has(edge.to)) continue;
+      if (!edge.decl || localIds.has(edge.to) || seen.has(edge.to)) continue;
       seen.add(edge.to);
-      result.push({ member, decl: edge.decl, lockId: edge.to });
+      result.push({ member: local, decl: edge.decl, lockId: edge.to });
     }
   }
   return result;
@@ -270,5 +283,6 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
   if (group.unverified) finding.unverified = true;
   if (group.possible) finding.possible = true;
   if (group.condition) finding.condition = group.condition;
+  if (group.builds) finding.builds = group.builds;
   return finding;
 }

@@ -38,6 +38,28 @@ export interface PathStep {
   enabledBy?: { name: string; feature: string; local: boolean };
   /** Which metadata source described this crate (resolved mode only). */
   provider?: string;
+  /**
+   * The declaration of a local package (often another member) that switched on the feature enabling the edge to the
+   * next step, when it is not the finding's own line: where a fix can turn it off.
+   */
+  enabledAt?: EnabledAt;
+}
+
+/** A local package's dependency declaration that switched a feature on (see `PathStep.enabledAt`). */
+export interface EnabledAt {
+  /** The local package (member or path package) whose manifest holds the declaration. */
+  package: string;
+  /** The declaration's key in that manifest. */
+  dependency: string;
+  /** The crate whose feature it switched on, and that feature ("default" for default features). */
+  crate: string;
+  feature?: string;
+  /** The local package's own feature that made the declaration ask for it, e.g. `default` for `default = ["net/git"]`. */
+  dependentFeature?: string;
+  /** Absolute path of the manifest, and where the declaration is. */
+  manifest: string;
+  line: number;
+  column: number;
 }
 
 /** One way a direct dependency reaches banned crates, at one scope. */
@@ -55,6 +77,8 @@ export interface ReachGroup {
   possible?: boolean;
   /** Set when the finding appears only under non-default features of the member. */
   condition?: { features: string[] };
+  /** The members whose builds (`cargo build -p M`) reach it at this scope or a narrower one. */
+  builds?: string[];
 }
 
 /** A direct dependency of a member, as the engine hands it to rules. */
@@ -136,6 +160,8 @@ export interface Finding {
   unverified?: boolean;
   possible?: boolean;
   condition?: { features: string[] };
+  /** The members whose builds reach it (resolved modes): a package's findings depend on the build it is in. */
+  builds?: string[];
   /** The declaration behind the finding (not serialised). */
   decl: EffectiveDependency;
   /** Filled by the fix planner; null when no planning was done. */

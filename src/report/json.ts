@@ -1,9 +1,9 @@
 // The `--format json` document: a stable contract, documented in docs/json-format.md.
 import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
-import type { Finding, FindingFix, PathStep } from "../engine/types.js";
+import type { EnabledAt, Finding, FindingFix, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
-import { displayPath, formatMessage } from "./message.js";
+import { displayPath, enabledAtOf, formatMessage } from "./message.js";
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -32,6 +32,10 @@ export interface JsonFinding {
   possible?: boolean;
   /** With --all-features: the member features the finding needs. */
   condition?: { features: string[] };
+  /** The members whose builds reach it (resolved modes). */
+  builds?: string[];
+  /** The local declaration that switched native TLS on, when it is not this finding's own line. */
+  enabledAt?: EnabledAt;
   fix: FindingFix | null;
 }
 
@@ -88,7 +92,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       scope: f.scope,
       target: f.target,
       reaches: f.reaches,
-      path: f.path,
+      path: f.path.map((step) => (step.enabledAt ? { ...step, enabledAt: relativeEnabledAt(step.enabledAt, rel) } : step)),
       manifest: rel(f.manifest),
       line: f.line,
       column: f.column,
@@ -99,6 +103,9 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       if (f.unverified) entry.unverified = true;
       if (f.possible) entry.possible = true;
       if (f.condition) entry.condition = f.condition;
+      if (f.builds) entry.builds = f.builds;
+      const enabled = enabledAtOf(f);
+      if (enabled) entry.enabledAt = relativeEnabledAt(enabled, rel);
       return entry;
     }),
     problems: allProblems(result).map((p) => ({
@@ -117,4 +124,8 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       suppressed: result.workspaces.reduce((n, w) => n + w.suppressed.length, 0),
     },
   };
+}
+
+function relativeEnabledAt(at: EnabledAt, rel: (path: string) => string): EnabledAt {
+  return { ...at, manifest: rel(at.manifest), line: at.line, column: at.column };
 }

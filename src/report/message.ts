@@ -1,7 +1,7 @@
 // Fills a rule's message template with a finding's data.
 import { relative } from "node:path";
 import { RULES } from "../../rules/index.js";
-import type { Finding } from "../engine/types.js";
+import type { EnabledAt, Finding } from "../engine/types.js";
 
 export function formatMessage(finding: Finding): string {
   const template = RULES.find((r) => r.meta.id === finding.ruleId)?.meta.messages[finding.messageId] ?? finding.messageId;
@@ -11,4 +11,24 @@ export function formatMessage(finding: Finding): string {
 /** Path for display: relative to `cwd` when inside it, so reports never print more than needed. */
 export function displayPath(path: string, cwd: string): string {
   return relative(cwd, path) || ".";
+}
+
+/** The first declaration on a finding's path that another local declaration switched on (see `PathStep.enabledAt`). */
+export function enabledAtOf(finding: Finding): EnabledAt | undefined {
+  return finding.path.find((step) => step.enabledAt)?.enabledAt;
+}
+
+/** "`git` feature of net, requested at core/Cargo.toml:7" or "curl's default features, enabled by bin/Cargo.toml:8". */
+export function describeEnabledAt(at: EnabledAt, cwd: string): string {
+  const where = `${displayPath(at.manifest, cwd)}:${at.line}`;
+  const by = at.dependentFeature ? ` (by ${at.package}'s feature \`${at.dependentFeature}\`)` : "";
+  if (at.feature === undefined || at.feature === "default") return `${at.crate}'s default features, enabled at ${where}${by}`;
+  return `\`${at.feature}\` feature of ${at.crate}, requested at ${where}${by}`;
+}
+
+/** "in the builds of bin, core", when other members' builds are where the finding shows. */
+export function describeBuilds(finding: Finding): string | undefined {
+  const builds = finding.builds;
+  if (!builds || builds.length === 0 || (builds.length === 1 && builds[0] === finding.member)) return undefined;
+  return `in the build${builds.length === 1 ? "" : "s"} of ${builds.join(", ")}`;
 }

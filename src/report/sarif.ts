@@ -6,7 +6,7 @@ import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding } from "../engine/types.js";
 import type { Problem } from "../problems.js";
-import { displayPath, formatMessage } from "./message.js";
+import { describeEnabledAt, displayPath, enabledAtOf, formatMessage } from "./message.js";
 
 /** Where the project lives; rule help links point at its docs/rules pages. */
 export const REPOSITORY_URL = "https://github.com/cargo-tls-audit/cargo-tls-audit";
@@ -88,6 +88,7 @@ function properties(finding: Finding): Sarif.PropertyBag {
     ...(finding.unverified ? { unverified: true } : {}),
     ...(finding.possible ? { possible: true } : {}),
     ...(finding.condition ? { condition: finding.condition } : {}),
+    ...(finding.builds ? { builds: finding.builds } : {}),
   };
 }
 
@@ -136,16 +137,24 @@ export function toSarif({ result, sources, cwd, version }: SarifInput): Sarif.Lo
         partialFingerprints: { "tlsAuditFinding/v1": fingerprint(finding) },
         properties: properties(finding),
       };
+      const related: Sarif.Location[] = [];
       if (finding.inheritedFrom) {
         const from = finding.inheritedFrom;
-        entry.relatedLocations = [
-          {
-            ...location(from.manifest, keyRegion(sources.get(from.manifest), from.line, from.column)),
-            id: 1,
-            message: { text: `inherited from [workspace.dependencies] in ${displayPath(from.manifest, cwd)}` },
-          },
-        ];
+        related.push({
+          ...location(from.manifest, keyRegion(sources.get(from.manifest), from.line, from.column)),
+          id: related.length + 1,
+          message: { text: `inherited from [workspace.dependencies] in ${displayPath(from.manifest, cwd)}` },
+        });
       }
+      const enabled = enabledAtOf(finding);
+      if (enabled) {
+        related.push({
+          ...location(enabled.manifest, keyRegion(sources.get(enabled.manifest), enabled.line, enabled.column)),
+          id: related.length + 1,
+          message: { text: `native TLS switched on by ${describeEnabledAt(enabled, cwd)}` },
+        });
+      }
+      if (related.length > 0) entry.relatedLocations = related;
       const fixes = fixesOf(finding, artifact);
       if (fixes) entry.fixes = fixes;
       return entry;

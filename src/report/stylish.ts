@@ -4,7 +4,7 @@ import { allProblems } from "../audit.js";
 import type { Finding, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
 import { applyTextEdits } from "../fix/toml-edit.js";
-import { displayPath, formatMessage } from "./message.js";
+import { describeBuilds, describeEnabledAt, displayPath, enabledAtOf, formatMessage } from "./message.js";
 
 /** Colour functions; identity when colour is off. The CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
 export interface Palette {
@@ -104,6 +104,10 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
   if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
+  const builds = describeBuilds(finding);
+  if (builds) out.push(`  ${palette.dim("=")} ${escapeControl(builds)}`);
+  const enabled = enabledAtOf(finding);
+  if (enabled) out.push(`  ${palette.dim("=")} native TLS switched on by ${escapeControl(describeEnabledAt(enabled, cwd))}`);
   const last = finding.path.at(-1);
   if (finding.platforms && last) out.push(`  ${palette.dim("=")} this path to ${escapeControl(last.name)} exists only on ${describePlatforms(finding.platforms)}`);
   if (finding.condition) out.push(`  ${palette.dim("=")} only with feature${finding.condition.features.length === 1 ? "" : "s"} ${finding.condition.features.map((f) => `"${escapeControl(f)}"`).join(", ")}`);

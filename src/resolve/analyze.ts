@@ -1,4 +1,4 @@
-// Finds, for one member, which direct dependencies reach banned crates in the build cargo really does, and at which scope.
+// Finds, for one member's build, which direct dependencies of its local packages reach banned crates, and at which scope.
 import type { DependencyKind } from "../manifest/model.js";
 import type { ResolverVersion } from "../workspace/model.js";
 import { ActiveGraph, type ActiveEdge } from "./active-graph.js";
@@ -26,15 +26,22 @@ export interface MemberAnalysisOptions {
   within?: PackageSet;
   /** Reports a target key that cannot be parsed (the dependency is then kept, which is the sound choice). */
   onBadCfg?: (spec: string, error: CfgParseError) => void;
+  /** Whether a lock id is a local package (a member or a path package): their dependencies are what findings are about. */
+  isLocal: (id: number) => boolean;
+  /**
+   * Every (local package, non-local dependency) pair the lock lets the member's build contain, inside `within`: the
+   * bound `lockReach` is checked over.
+   */
+  lockEdges: readonly LocalEdge[];
 }
 
-/** A direct dependency of the member that reaches a banned crate. */
+/** A local package's direct dependency that reaches a banned crate in one member's build. */
 export interface ReachedBanned {
-  /** The member's edge to the direct dependency. */
+  /** The local package's edge to the direct dependency (`direct.from` is the local package). */
   direct: ActiveEdge;
   banned: number;
   scope: Scope;
-  /** Edges from the member to the banned crate, `direct` first. */
+  /** Edges from the local package to the banned crate, `direct` first. */
   path: ActiveEdge[];
   /** The resolution the path was found in, to explain which features enabled each edge. */
   resolved: ResolvedFeatures;
@@ -48,15 +55,18 @@ const SCOPES: { scope: Scope; edgeKinds: ReadonlySet<DependencyKind>; hasDevUnit
   { scope: "dev", edgeKinds: new Set(["normal", "build", "dev"]), hasDevUnits: true },
 ];
 
-/** One (direct dependency, banned crate) pair, whatever the scope and whatever names the member gives the package. */
-export const reachKey = (direct: number, banned: number): string => `${direct}\0${banned}`;
+/** One (local package, direct dependency, banned crate) triple, whatever the scope and the names given the package. */
+export const reachKey = (local: number, direct: number, banned: number): string => `${local}\0${direct}\0${banned}`;
+
+/** A local package and one of its non-local direct dependencies, by lock id. */
+export type LocalEdge = readonly [local: number, direct: number];
 
 /**
- * True when `found` already holds every banned crate the lock lets each of `directs` reach (`lockReach`, an upper
- * bound of what any resolution can find): a wider scope or a sound pass could add nothing.
+ * True when `found` already holds every banned crate the lock lets each pair's dependency reach (`lockReach`, an
+ * upper bound of what any resolution can find): a wider scope or a sound pass could add nothing.
  */
-export function lockBoundFound(directs: Iterable<number>, lockReach: (id: number) => ReadonlySet<number>, found: { has(key: string): boolean }): boolean {
-  for (const direct of directs) for (const banned of lockReach(direct)) if (!found.has(reachKey(direct, banned))) return false;
+export function lockBoundFound(pairs: Iterable<LocalEdge>, lockReach: (id: number) => ReadonlySet<number>, found: { has(key: string): boolean }): boolean {
+  for (const [local, direct] of pairs) for (const banned of lockReach(direct)) if (!found.has(reachKey(local, direct, banned))) return false;
   return true;
 }
 
@@ -67,6 +77,12 @@ export interface MemberAnalysis {
   buildFeatures: ResolvedFeatures;
 }
 
+/**
+ * Resolves `cargo build -p <member>` and finds, for every local package in that build (the member, and the members
+ * and path packages it reaches), which of its non-local direct dependencies reach banned crates, and at which scope:
+ * what `cargo tree -p <member> -i <banned>` shows. Features unify inside the build, so a package's findings depend on
+ * the build it is in.
+ */
 export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): MemberAnalysis {
   const parsedCfgs = new Map<string, CfgExpr | null>();
   const matches = (spec: string, target: TargetCfg): boolean => {
@@ -100,9 +116,9 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   };
 
   const found = new Map<string, ReachedBanned>();
-  // A dependency outside `within` reaches no banned crate: only the others can leave the bound unmet.
-  const rootDeps = [...new Set(summaries.get(root).dependencies.map((dep) => dep.to))].filter((to) => options.within === undefined || options.within[to] === 1);
-  const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(rootDeps, options.lockReach, found);
+  const bound = options.lockEdges;
+  const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(bound, options.lockReach, found);
+  const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
     // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
@@ -112,18 +128,22 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
       const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive, within: options.within });
       build ??= graph;
-      const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
-      for (const direct of graph.edges(root, rootFor)) {
-        const reached = graph.reachedTargets(direct.to, direct.toFor, options.bannedIds);
-        for (const banned of reached) {
-          const key = reachKey(direct.to, banned);
-          const previous = found.get(key);
-          if (previous) {
-            if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);
-            continue;
+      // The member itself, then every local package its build reaches (dev-dependencies only of the member).
+      const locals: [number, FeaturesFor][] = [[root, rootFor]];
+      if (bound.length > 0) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
+      for (const [local, localFor] of locals) {
+        for (const direct of graph.edges(local, localFor)) {
+          if (options.isLocal(direct.to)) continue;
+          for (const banned of graph.reachedTargets(direct.to, direct.toFor, options.bannedIds)) {
+            const key = reachKey(local, direct.to, banned);
+            const previous = found.get(key);
+            if (previous) {
+              if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);
+              continue;
+            }
+            const rest = graph.shortestPath(direct.to, direct.toFor, banned) ?? [];
+            found.set(key, { direct, banned, scope, path: [direct, ...rest], resolved, targets: target ? [target.triple] : null });
           }
-          const rest = graph.shortestPath(direct.to, direct.toFor, banned) ?? [];
-          found.set(key, { direct, banned, scope, path: [direct, ...rest], resolved, targets: target ? [target.triple] : null });
         }
       }
     }

@@ -4,13 +4,15 @@ import type { PathStep, ReachGroup, Scope } from "../engine/types.js";
 import type { DependencyGraph } from "../graph/model.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
-import type { LocalPackage, Workspace } from "../workspace/model.js";
-import { analyzeMember, lockBoundFound, reachKey, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
-import { evalCfg, parseCfg, type TargetCfg } from "./cfg.js";
+import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
+import { analyzeMember, lockBoundFound, reachKey, type LocalEdge, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
+import type { ActiveEdge } from "./active-graph.js";
+import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
-import { packagesReaching } from "../graph/relevant.js";
+import { packagesReaching, type PackageSet } from "../graph/relevant.js";
 import { SummaryTable, type PackageSummary } from "./summary.js";
+import { featureRequestFor } from "./feature-request.js";
 import type { DirectDependency } from "../engine/types.js";
 import { roleOf } from "../engine/run.js";
 
@@ -45,6 +47,17 @@ export interface WorkspaceResolution {
   built(member: LocalPackage, names?: ReadonlySet<string>): BuiltPackage[];
   reach(dependency: DirectDependency): ReachGroup[];
   sources(): { name: string; version: string; provider: string; origin?: string }[];
+}
+
+/** A local package's declaration that switched on a feature on a finding's path (`enablingDeclaration`). */
+interface EnabledAt {
+  local: LocalPackage;
+  decl: EffectiveDependency;
+  /** The crate whose feature was switched on, and the feature. */
+  crate: string;
+  feature: string | undefined;
+  /** The local package's own feature that made the declaration ask for it (`native = ["net/git"]`). */
+  dependentFeature: string | undefined;
 }
 
 const SCOPE_RANK: Record<Scope, number> = { normal: 0, build: 1, dev: 2 };
@@ -82,8 +95,31 @@ export function resolveWorkspace(
           },
           (id) => audited.has(packages[id]!.name),
         );
+  const localById = new Map<number, LocalPackage>();
+  for (const [local, id] of graph.localIds) localById.set(id, local);
+  const isLocal = (id: number) => localById.has(id);
+  // `--target all`: every known target is built on its own, one per class of targets the build's cfg keys cannot tell apart.
+  const platforms = options.targets ? null : platformClasses(summaries, packages.length, within, onBadCfg);
+  const targets = options.targets ?? platforms!.representatives;
+  const lockEdges = new Map<LocalPackage, LocalEdge[]>();
+  const lockEdgesOf = (member: LocalPackage): LocalEdge[] => {
+    let pairs = lockEdges.get(member);
+    if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, within)));
+    return pairs;
+  };
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
-    analyzeMember(table, graph.localIds.get(member)!, { request, resolver: workspace.resolver, targets: options.targets, host: options.host, bannedIds, onBadCfg, lockReach: reachInLock, within });
+    analyzeMember(table, graph.localIds.get(member)!, {
+      request: featureRequestFor(member, request),
+      resolver: workspace.resolver,
+      targets,
+      host: options.host,
+      bannedIds,
+      onBadCfg,
+      lockReach: reachInLock,
+      within,
+      isLocal,
+      lockEdges: lockEdgesOf(member),
+    });
 
   const lockReach = new Map<number, ReadonlySet<number>>();
   /** Banned packages reachable from a package over every locked edge (the lockfile's over-approximation, an upper bound). */
@@ -107,48 +143,51 @@ export function resolveWorkspace(
     lockReach.set(id, found);
     return found;
   };
-  const byMember = new Map<LocalPackage, ReachedBanned[]>();
+  /** What one member's build finds, for one local package of that build. */
+  interface BuildFinding {
+    build: LocalPackage;
+    found: ReachedBanned;
+  }
   const builds = new Map<LocalPackage, MemberAnalysis>();
+  const all: BuildFinding[] = [];
   const possible = new Set<ReachedBanned>();
-  const defaultKeys = new Map<LocalPackage, Set<string>>();
-  const keyOf = (r: ReachedBanned) => `${reachKey(r.direct.to, r.banned)}\0${r.scope}`;
+  /** Keys of what each build finds with default features, for `--all-features` conditions. */
+  const defaultKeys = new Set<string>();
+  const tripleKey = (r: ReachedBanned) => reachKey(r.direct.from, r.direct.to, r.banned);
   // A member with no locked path to a banned or inspected crate can produce no finding: it is not resolved.
   const members = workspace.members.filter((m) => graph.localIds.has(m) && (options.members?.(m) ?? true) && (within === undefined || within[graph.localIds.get(m)!] === 1));
+  const foundBy = new Map<LocalPackage, ReachedBanned[]>();
   for (const member of members) {
     const analysis = analyse(member, options.request, summaries);
     builds.set(member, analysis);
-    byMember.set(member, analysis.found);
-    if (options.request.allFeatures) defaultKeys.set(member, new Set(analyse(member, DEFAULT_REQUEST, summaries).found.map(keyOf)));
+    foundBy.set(member, analysis.found);
+    if (options.request.allFeatures) for (const r of analyse(member, DEFAULT_REQUEST, summaries).found) defaultKeys.add(`${tripleKey(r)}\0${r.scope}`);
   }
   const complete = summaries.touched().every((s) => !s.incomplete);
   if (!complete) {
     for (const member of members) {
-      const likely = new Set(byMember.get(member)!.map((r) => reachKey(r.direct.to, r.banned)));
+      const likely = new Set(foundBy.get(member)!.map(tripleKey));
       // The lock bounds what the sound pass can find: skip it when the likely pass already found all of that.
-      const directs = graph.edges[graph.localIds.get(member)!]!.map((edge) => edge.to).filter((to) => !graph.memberIds.has(to) && (within === undefined || within[to] === 1));
-      if (lockBoundFound(directs, reachInLock, likely)) continue;
+      if (lockBoundFound(lockEdgesOf(member), reachInLock, likely)) continue;
       for (const found of analyse(member, options.request, soundSummaries).found) {
-        if (likely.has(reachKey(found.direct.to, found.banned))) continue;
+        if (likely.has(tripleKey(found))) continue;
         possible.add(found);
-        byMember.get(member)!.push(found);
+        foundBy.get(member)!.push(found);
       }
     }
   }
+  for (const [build, found] of foundBy) for (const r of found) all.push({ build, found: r });
 
-  // Each member's findings by direct dependency: `reach` is asked once per direct dependency, hundreds on a large member.
-  const byDirect = new Map<LocalPackage, Map<number, ReachedBanned[]>>();
-  const foundVia = (member: LocalPackage): Map<number, ReachedBanned[]> => {
-    let index = byDirect.get(member);
-    if (!index) {
-      byDirect.set(member, (index = new Map()));
-      for (const found of byMember.get(member) ?? []) {
-        const list = index.get(found.direct.to);
-        if (list) list.push(found);
-        else index.set(found.direct.to, [found]);
-      }
-    }
-    return index;
-  };
+  // Findings by local package, then by direct dependency: `reach` is asked once per direct dependency.
+  const byLocal = new Map<number, Map<number, BuildFinding[]>>();
+  for (const entry of all) {
+    const { from, to } = entry.found.direct;
+    let byDirect = byLocal.get(from);
+    if (!byDirect) byLocal.set(from, (byDirect = new Map()));
+    const list = byDirect.get(to);
+    if (list) list.push(entry);
+    else byDirect.set(to, [entry]);
+  }
 
   const stepFor = (id: number): PathStep => {
     const pkg = packages[id]!;
@@ -159,8 +198,33 @@ export function resolveWorkspace(
     return step;
   };
 
-  const toSteps = (member: LocalPackage, found: ReachedBanned): PathStep[] => {
-    const steps: PathStep[] = [{ name: member.name, version: member.version ?? "", source: null }];
+  /** The local declaration that switched an edge on, when one of the build's local packages asked for it. */
+  const enablingDeclaration = (found: ReachedBanned, edge: ActiveEdge): EnabledAt | undefined => {
+    let { features, origin } = explainEdge(found.resolved, edge);
+    let feature = features[0];
+    let of = edge.from;
+    const seen = new Set<string>();
+    while (origin?.type === "dependent") {
+      const local = localById.get(origin.from);
+      if (local) {
+        const name = origin.dep;
+        const decl = summaries.get(origin.from).dependencies.find((d) => d.name === name && d.decl)?.decl;
+        return decl && { local, decl, crate: packages[of]!.name, feature, dependentFeature: origin.feature };
+      }
+      // A published crate's declaration asked for it: follow that crate's feature back, when a feature of it did.
+      const key = `${origin.from}\0${origin.feature}`;
+      if (origin.feature === undefined || seen.has(key)) return undefined;
+      seen.add(key);
+      of = origin.from;
+      ({ features, origin } = explainFeature(found.resolved, origin.from, origin.fromFor, origin.feature));
+      feature = features[0];
+    }
+    return undefined;
+  };
+
+  const toSteps = (found: ReachedBanned): PathStep[] => {
+    const owner = localById.get(found.direct.from)!;
+    const steps: PathStep[] = [{ name: owner.name, version: owner.version ?? "", source: null }];
     for (const edge of found.path) steps.push(stepFor(edge.to));
     found.path.forEach((edge, index) => {
       const { features, origin } = explainEdge(found.resolved, edge);
@@ -170,6 +234,24 @@ export function resolveWorkspace(
         if (origin?.type === "dependent" && origin.feature) {
           steps[index]!.enabledBy = { name: packages[origin.from]!.name, feature: origin.feature, local: packages[origin.from]!.source === null };
         }
+      }
+      const enabling = enablingDeclaration(found, edge);
+      // Only a declaration other than the finding's own line needs naming: that line is where the finding points.
+      if (enabling && !(enabling.local === owner && enabling.decl === found.direct.dep.decl)) {
+        steps[index]!.enabledAt = {
+          package: enabling.local.name,
+          dependency: enabling.decl.key,
+          ...(enabling.feature ? { feature: enabling.feature } : {}),
+          crate: enabling.crate,
+          ...(enabling.dependentFeature ? { dependentFeature: enabling.dependentFeature } : {}),
+          manifest: enabling.local.manifest.file,
+          get line() {
+            return enabling.decl.span.line;
+          },
+          get column() {
+            return enabling.decl.span.column;
+          },
+        };
       }
     });
     return steps;
@@ -198,19 +280,14 @@ export function resolveWorkspace(
     return [...names].sort();
   };
 
+  const known = allTargetCfgs();
   const platformsOf = (found: ReachedBanned): string[] | undefined => {
-    if (found.targets) return options.targets && found.targets.length < options.targets.length ? [...found.targets] : undefined;
-    const specs = found.path.map((e) => e.dep.target).filter((t): t is string => t !== null);
-    if (specs.length === 0) return undefined;
-    const known = allTargetCfgs();
-    let matching: string[];
-    try {
-      const exprs = specs.map((s) => parseCfg(s));
-      matching = known.filter((t) => exprs.every((e) => evalCfg(e, t))).map((t) => t.triple);
-    } catch {
-      return undefined;
+    if (found.targets) {
+      const triples = platforms ? found.targets.flatMap((t) => platforms.classOf.get(t) ?? [t]) : found.targets;
+      const total = platforms ? known.length : options.targets!.length;
+      return triples.length < total ? [...new Set(triples)].sort() : undefined;
     }
-    return matching.length === known.length ? undefined : matching;
+    return undefined;
   };
 
   return {
@@ -235,29 +312,44 @@ export function resolveWorkspace(
       });
     },
     reach(dependency) {
-      const found = dependency.lockId === undefined ? [] : (foundVia(dependency.member).get(dependency.lockId) ?? []);
-      const root = graph.localIds.get(dependency.member)!;
+      const local = graph.localIds.get(dependency.member);
+      const entries = dependency.lockId === undefined || local === undefined ? [] : (byLocal.get(local)?.get(dependency.lockId) ?? []);
+      if (entries.length === 0) return [];
+      // Each banned crate counts at the narrowest scope any build reaches it in.
+      const narrowest = new Map<number, Scope>();
+      for (const { found } of entries) {
+        const known = narrowest.get(found.banned);
+        if (known === undefined || SCOPE_RANK[found.scope] < SCOPE_RANK[known]) narrowest.set(found.banned, found.scope);
+      }
       const groups: ReachGroup[] = [];
       for (const scope of ["normal", "build", "dev"] as Scope[]) {
         // A banned crate reached at a narrower scope is not repeated at a wider one.
-        const atScope = found.filter((r) => r.scope === scope);
+        const atScope = entries.filter((e) => e.found.scope === scope && narrowest.get(e.found.banned) === scope);
         if (atScope.length === 0) continue;
-        const shown = [...atScope].sort((a, b) => b.path.length - a.path.length || Number(!packages[a.banned]!.name.endsWith("-sys")) - Number(!packages[b.banned]!.name.endsWith("-sys")))[0]!;
+        // The package's own build explains it best; otherwise the first build by name, for stable output.
+        const own = atScope.filter((e) => e.build === dependency.member);
+        const pool = own.length > 0 ? own : atScope.filter((e) => e.build.name === atScope.map((x) => x.build.name).sort()[0]);
+        const shown = [...pool].sort(
+          (a, b) => b.found.path.length - a.found.path.length || Number(!packages[a.found.banned]!.name.endsWith("-sys")) - Number(!packages[b.found.banned]!.name.endsWith("-sys")),
+        )[0]!;
+        const reaches = new Set(atScope.map((e) => packages[e.found.banned]!.name));
         const group: ReachGroup = {
           scope,
-          reaches: [...new Set(atScope.map((r) => packages[r.banned]!.name))].sort(),
-          path: toSteps(dependency.member, shown),
-          decl: shown.direct.dep.decl ?? dependency.decl,
+          reaches: [...reaches].sort(),
+          path: toSteps(shown.found),
+          decl: shown.found.direct.dep.decl ?? dependency.decl,
+          builds: [...new Set(entries.filter((e) => reaches.has(packages[e.found.banned]!.name) && SCOPE_RANK[e.found.scope] <= SCOPE_RANK[scope]).map((e) => e.build.name))].sort(),
         };
-        const platforms = platformsOf(shown);
+        const platforms = platformsOf(shown.found);
         if (platforms) group.platforms = platforms;
-        if (atScope.some(isUnverified)) group.unverified = true;
-        if (atScope.every((r) => possible.has(r))) group.possible = true;
-        const defaults = defaultKeys.get(dependency.member);
-        if (defaults && !group.possible && atScope.every((r) => !defaults.has(keyOf(r)))) group.condition = { features: rootFeatures(root, shown) };
+        if (atScope.some((e) => isUnverified(e.found))) group.unverified = true;
+        if (atScope.every((e) => possible.has(e.found))) group.possible = true;
+        if (options.request.allFeatures && !group.possible && atScope.every((e) => !defaultKeys.has(`${tripleKey(e.found)}\0${e.found.scope}`))) {
+          group.condition = { features: rootFeatures(graph.localIds.get(shown.build)!, shown.found) };
+        }
         groups.push(group);
       }
-      return groups.sort((a, b) => SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
+      return groups;
     },
     sources() {
       return summaries
@@ -266,4 +358,72 @@ export function resolveWorkspace(
         .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
     },
   };
+}
+
+/**
+ * Every (local package, non-local dependency) pair the lock lets a member's build contain: the member's own
+ * dependencies of every kind, and the normal and build dependencies of the local packages it reaches over local
+ * edges. Only pairs whose dependency is inside `within` can reach a banned crate.
+ */
+function localEdgesInLock(graph: DependencyGraph, root: number, isLocal: (id: number) => boolean, within: PackageSet | undefined): LocalEdge[] {
+  const pairs: LocalEdge[] = [];
+  const seen = new Set([root]);
+  const queue = [root];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head]!;
+    for (const edge of graph.edges[at]!) {
+      // Cargo builds the dev-dependencies of the member alone.
+      if (edge.kind === "dev" && at !== root) continue;
+      if (within !== undefined && within[edge.to] !== 1) continue;
+      if (!isLocal(edge.to)) pairs.push([at, edge.to]);
+      else if (!seen.has(edge.to)) {
+        seen.add(edge.to);
+        queue.push(edge.to);
+      }
+    }
+  }
+  return pairs;
+}
+
+/** Known targets grouped by what the cfg keys of the audited packages say of them, with one representative each. */
+interface PlatformClasses {
+  representatives: TargetCfg[];
+  /** Representative triple → every triple of its class. */
+  classOf: Map<string, string[]>;
+}
+
+/**
+ * Targets that every `[target.'…']` key of the audited packages treats alike build the same graph: one walk per class
+ * answers for all of them. The summaries read here are those the resolution reads anyway.
+ */
+function platformClasses(summaries: SummaryTable, count: number, within: PackageSet | undefined, onBadCfg: (spec: string, error: Error) => void): PlatformClasses {
+  const specs = new Map<string, CfgExpr | null>();
+  for (let id = 0; id < count; id++) {
+    if (within !== undefined && within[id] !== 1) continue;
+    for (const dep of summaries.get(id).dependencies) {
+      if (dep.target === null || specs.has(dep.target)) continue;
+      try {
+        specs.set(dep.target, parseCfg(dep.target));
+      } catch (error) {
+        if (!(error instanceof CfgParseError)) throw error;
+        onBadCfg(dep.target, error);
+        specs.set(dep.target, null);
+      }
+    }
+  }
+  const exprs = [...specs.values()].filter((e): e is CfgExpr => e !== null);
+  const classes = new Map<string, TargetCfg[]>();
+  for (const target of allTargetCfgs()) {
+    const key = exprs.map((e) => (evalCfg(e, target) ? "1" : "0")).join("");
+    const members = classes.get(key);
+    if (members) members.push(target);
+    else classes.set(key, [target]);
+  }
+  const representatives: TargetCfg[] = [];
+  const classOf = new Map<string, string[]>();
+  for (const members of classes.values()) {
+    representatives.push(members[0]!);
+    classOf.set(members[0]!.triple, members.map((t) => t.triple));
+  }
+  return { representatives, classOf };
 }

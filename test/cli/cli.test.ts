@@ -16,7 +16,7 @@ async function json(...args: string[]) {
 }
 
 describe("tls-audit on the demo workspace", () => {
-  it("resolves features exactly from the vendored manifests and reports bot's reqwest and notify's ureq", async () => {
+  it("resolves features exactly from the vendored manifests and reports bot's reqwest, graph's reqwest in bot's build, and notify's ureq", async () => {
     const { code, report, stderr } = await json(demo);
     expect(stderr).toBe("");
     expect(code).toBe(1);
@@ -28,15 +28,21 @@ describe("tls-audit on the demo workspace", () => {
     expect(report.workspaces[0]!.providers).toMatchObject({ local: 3 });
     expect(report.findings.map((f) => [f.member, f.dependency, f.scope, f.severity, f.manifest, f.line])).toEqual([
       ["bot", "reqwest", "normal", "error", "fixtures/demo/crates/bot/Cargo.toml", 15],
+      ["graph", "reqwest", "normal", "error", "fixtures/demo/crates/graph/Cargo.toml", 12],
       ["notify", "ureq", "normal", "error", "fixtures/demo/crates/notify/Cargo.toml", 12],
     ]);
+    // graph is rustls-only in its own build; bot's build unifies bot's reqwest defaults into it (cargo-tree-bot-native-tls.txt).
+    const graph = report.findings[1]!;
+    expect(graph.builds).toEqual(["bot"]);
+    expect(graph.enabledAt).toEqual({ package: "bot", dependency: "reqwest", crate: "reqwest", feature: "default", manifest: "fixtures/demo/crates/bot/Cargo.toml", line: 15, column: 1 });
+    expect(report.findings[2]!.builds).toEqual(["bot", "notify"]);
     const [reqwest] = report.findings;
     expect(reqwest!.inheritedFrom).toEqual({ manifest: "fixtures/demo/Cargo.toml", line: 20, column: 1 });
     expect(reqwest!.path.map((s) => s.name)).toEqual(["bot", "reqwest", "native-tls", "openssl-sys"]);
     expect(reqwest!.path[1]).toMatchObject({ features: ["default", "default-tls", "native-tls-crate"], via: "default", provider: "vendor" });
     expect(reqwest!.platforms).toContain("x86_64-unknown-linux-gnu");
     expect(reqwest!.platforms).not.toContain("x86_64-pc-windows-msvc");
-    expect(report.summary).toEqual({ errors: 2, warnings: 0, problems: 0, suppressed: 0 });
+    expect(report.summary).toEqual({ errors: 3, warnings: 0, problems: 0, suppressed: 0 });
   });
 
   it("over-reports with --lockfile-only: the rustls-only member is flagged too", async () => {
@@ -49,13 +55,13 @@ describe("tls-audit on the demo workspace", () => {
     const windows = await json("--target", "x86_64-pc-windows-msvc", demo);
     expect(windows.report.findings.flatMap((f) => f.reaches)).not.toContain("openssl-sys");
     const linux = await json("--target", "x86_64-unknown-linux-gnu", "--target", "aarch64-apple-darwin", demo);
-    expect(linux.report.findings.map((f) => f.platforms)).toEqual([["x86_64-unknown-linux-gnu"], ["x86_64-unknown-linux-gnu"]]);
+    expect(linux.report.findings.map((f) => f.platforms)).toEqual([["x86_64-unknown-linux-gnu"], ["x86_64-unknown-linux-gnu"], ["x86_64-unknown-linux-gnu"]]);
   });
 
   it.skipIf(spawnSync("rustc", ["--version"]).status !== 0)("asks rustc for the cfg of a triple the bundled table lacks", async () => {
     const { code, report } = await json("--target", "riscv32imac-unknown-none-elf", demo);
     expect(code).toBe(1);
-    expect(report.findings.map((f) => [f.dependency, f.reaches.includes("openssl-sys")])).toEqual([["reqwest", true], ["ureq", true]]);
+    expect(report.findings.map((f) => [f.dependency, f.reaches.includes("openssl-sys")])).toEqual([["reqwest", true], ["reqwest", true], ["ureq", true]]);
   });
 
   it("accepts the argument cargo passes to a subcommand", async () => {
@@ -71,7 +77,7 @@ describe("tls-audit on the demo workspace", () => {
     expect(stdout).toContain("  --> fixtures/demo/crates/bot/Cargo.toml:15:1");
     expect(stdout).toContain('15 | reqwest = { workspace = true, features = ["json"] }');
     expect(stdout).toContain('└── reqwest 0.11.13 feature "default" → "default-tls" → "native-tls-crate"');
-    expect(stdout).toMatch(/✖ 2 findings \(2 errors, 0 warnings, 2 fixable with --write\)/);
+    expect(stdout).toMatch(/✖ 3 findings \(3 errors, 0 warnings, 3 fixable with --write\)/);
     expect(stdout).toContain("= fixable with --write: reqwest: default-features = false; add \"rustls-tls-native-roots\"");
     expect(stdout).not.toMatch(/\u001b\[/);
   });
@@ -105,6 +111,17 @@ describe("tls-audit on bad input", () => {
     expect((await runCli(["--format", "xml", demo])).code).toBe(2);
   });
 
+  it("rejects features no member has, as cargo does, and still reports the audit", async () => {
+    const run = await runCli(["--format", "json", "-F", "nope,graph/nope", "-F", "reqwest/blocking", demo], { cwd: repo });
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.problems.map((p) => [p.code, p.severity, p.message])).toEqual([
+      ["feature-unknown", "error", "requested features (--features or [resolve] features): none of the selected packages contains this feature: nope"],
+      ["feature-unknown", "error", "requested features (--features or [resolve] features): the package 'graph' does not contain this feature: nope"],
+    ]);
+    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);
+  });
+
   it("reports malformed TOML as file:line:col with exit 2, and still audits the other workspaces", async () => {
     const dir = scratch();
     mkdirSync(join(dir, "broken"));
@@ -113,7 +130,7 @@ describe("tls-audit on bad input", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^broken\/Cargo\.toml:6:\d+: error: invalid TOML: Unterminated string/m);
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect(report.findings.length).toBe(2);
+    expect(report.findings.length).toBe(3);
     expect(report.problems[0]).toMatchObject({ code: "toml-syntax", file: "broken/Cargo.toml", line: 6 });
   });
 
@@ -134,7 +151,7 @@ describe("bin/tls-audit.js", () => {
   it("runs the built CLI as a process", () => {
     const run = spawnSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--format", "json", "fixtures/demo"], { cwd: repo, encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(2);
+    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(3);
     expect(execFileSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--version"], { encoding: "utf8" }).trim()).toBe("0.1.0");
   });
 });

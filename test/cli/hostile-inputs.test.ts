@@ -180,7 +180,7 @@ describe("several workspaces", () => {
     const run = await runCli(["--format", "json", bad, good], { cwd: tmpdir() });
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect(report.findings).toHaveLength(2);
+    expect(report.findings).toHaveLength(3);
     expect(report.problems[0]).toMatchObject({ code: "toml-syntax", line: 2 });
   });
 });

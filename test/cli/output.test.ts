@@ -87,7 +87,7 @@ describe("--output into what is not a new or regular file", () => {
     symlinkSync("/proc/self/fd/1", join(dir, "stdout"));
     const run = spawnSync(process.execPath, [bin, "--no-cache", "--format", "json", "--output", join(dir, "stdout"), demo], { encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect(json(run.stdout)).toBe(2);
+    expect(json(run.stdout)).toBe(3);
     expect(lstatSync(join(dir, "stdout")).isSymbolicLink()).toBe(true);
     expect(readdirSync(dir)).toEqual(["stdout"]);
   });
@@ -114,7 +114,7 @@ describe("--output into what is not a new or regular file", () => {
     });
     const run = await new Promise<number | null>((resolve) => spawn(process.execPath, [bin, "--no-cache", "--format", "json", "--output", fifo, demo], { stdio: "ignore" }).on("close", resolve));
     expect(run).toBe(1);
-    expect(json(await read)).toBe(2);
+    expect(json(await read)).toBe(3);
     expect(statSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(["report"]);
   });
@@ -127,7 +127,7 @@ describe("--output into what is not a new or regular file", () => {
     const run = spawnSync(process.execPath, [bin, "--no-cache", "--format", "json", "--output", join(dir, "link.json"), demo], { encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
-    expect(json(readFileSync(join(dir, "real.json"), "utf8"))).toBe(2);
+    expect(json(readFileSync(join(dir, "real.json"), "utf8"))).toBe(3);
     expect(statSync(join(dir, "real.json")).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
   });

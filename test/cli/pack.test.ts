@@ -17,7 +17,7 @@ describe.skipIf(!npmWorks || process.env.TLS_AUDIT_SKIP_PACK === "1")("npm pack"
     execFileSync("npm", ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", join(out, tarball)], { stdio: ["ignore", "pipe", "pipe"] });
     const run = spawnSync(join(prefix, "bin", "tls-audit"), ["--format", "json", join(repo, "fixtures/demo")], { encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect((JSON.parse(run.stdout) as { findings: { dependency: string }[] }).findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+    expect((JSON.parse(run.stdout) as { findings: { dependency: string }[] }).findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);
     expect(spawnSync(join(prefix, "bin", "cargo-tls-audit"), ["tls-audit", "--version"], { encoding: "utf8" }).stdout.trim()).toBe("0.1.0");
     const api = spawnSync(process.execPath, ["--input-type=module", "-e", `import { audit } from "cargo-tls-audit"; const r = audit([${JSON.stringify(join(repo, "fixtures/demo"))}]); console.log(r.workspaces[0].findings.length);`], {
       cwd: join(prefix, "lib"),

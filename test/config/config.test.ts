@@ -44,14 +44,14 @@ describe("configuration through the CLI", () => {
   it("sets severity per scope", async () => {
     const { code, report } = await json(demo(`[severity]\nnormal = "warning"\n`));
     expect(code).toBe(0);
-    expect(report.findings.map((f) => f.severity)).toEqual(["warning", "warning"]);
+    expect(report.findings.map((f) => f.severity)).toEqual(["warning", "warning", "warning"]);
   });
 
   it("allows a dependency path with a reason, and warns about an allow entry that matches nothing", async () => {
     const dir = demo(`[[allow]]\ndependency = "ureq"\ncrate = "native-tls"\nreason = "pager needs the corporate CA"\n\n[[allow]]\ndependency = "curl"\nreason = "gone since 2024"\n`);
     const { code, report, stderr } = await json(dir);
     expect(code).toBe(1);
-    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest"]);
+    expect(report.findings.map((f) => `${f.member}:${f.dependency}`)).toEqual(["bot:reqwest", "graph:reqwest"]);
     expect(report.summary.suppressed).toBe(1);
     expect(stderr).toContain('tls-audit.toml:6:1: warning: this [[allow]] entry (dependency "curl") matches no finding any more; remove it');
   });
@@ -63,7 +63,7 @@ describe("configuration through the CLI", () => {
     const root = join(dir, "Cargo.toml");
     writeFileSync(root, readFileSync(root, "utf8").replace('reqwest = "0.11"', 'reqwest = "0.11" # tls-audit: allow(native-tls)'));
     const { report, stderr } = await json(dir);
-    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest"]);
+    expect(report.findings.map((f) => `${f.member}:${f.dependency}`)).toEqual(["bot:reqwest", "graph:reqwest"]);
     expect(stderr).toMatch(/^Cargo\.toml:\d+:1: warning: inline `tls-audit: allow\(\.\.\.\)` needs `reason: …`/m);
   });
 

@@ -93,13 +93,15 @@ describe("audit with the lockfile graph", () => {
     expect(findings[0]!.path[1]!.role).toBe("tls-wrapper");
   });
 
-  it("gives build scope when a local path package only reaches OpenSSL through a build-dependency", () => {
+  it("reports a local path package's own build-dependency, at build scope, in the member's build", () => {
     const { findings } = run({
       "Cargo.toml": pkg("app", `[dependencies]\ncodegen = { path = "../vendor/codegen" }\n`),
       "../vendor/codegen/Cargo.toml": pkg("codegen", `[build-dependencies]\nopenssl = "0.10"\n\n[dev-dependencies]\nreqwest = "0.11"\n`),
       "Cargo.lock": lockWith({ name: "app", dependencies: ["codegen"] }, { name: "codegen", dependencies: ["openssl"] }),
     });
-    expect(findings.map(brief)).toEqual(["app → codegen 0.1.0 [build/warning] app>codegen>openssl>openssl-sys"]);
+    // What `cargo tree -p app -i openssl-sys -e normal,build` shows: the path package above the registry crate.
+    expect(findings.map(brief)).toEqual(["codegen → openssl 0.10.68 [build/warning] codegen>openssl>openssl-sys"]);
+    expect(findings[0]).toMatchObject({ manifest: "/vendor/codegen/Cargo.toml", line: 7 });
   });
 
   it("points an inherited dependency at the member line and the [workspace.dependencies] line", () => {

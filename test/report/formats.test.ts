@@ -35,7 +35,7 @@ describe("--format sarif", () => {
       expect(rule.helpUri).toMatch(new RegExp(`docs/rules/${rule.id}\\.md$`));
       expect(rule.shortDescription?.text.length).toBeGreaterThan(10);
     }
-    const [reqwest, ureq] = sarifRun!.results!;
+    const [reqwest, graphReqwest, ureq] = sarifRun!.results!;
     expect(reqwest).toMatchObject({ ruleId: "no-native-tls", ruleIndex: 0, level: "error" });
     expect(reqwest!.locations![0]!.physicalLocation).toEqual({
       artifactLocation: { uri: "fixtures/demo/crates/bot/Cargo.toml", uriBaseId: "%SRCROOT%" },
@@ -54,6 +54,11 @@ describe("--format sarif", () => {
     const { charOffset, charLength } = replacement!.deletedRegion;
     expect(text.slice(charOffset!, charOffset! + charLength!)).toBe('"0.11"');
     expect(replacement!.insertedContent!.text).toBe('{ version = "0.11", default-features = false, features = ["rustls-tls-native-roots"] }');
+    // graph's rustls-only reqwest links native-tls in bot's build: bot's declaration is the related location.
+    expect(graphReqwest!.properties).toMatchObject({ member: "graph", dependency: "reqwest", builds: ["bot"] });
+    expect(graphReqwest!.relatedLocations!.map((l) => [l.physicalLocation!.artifactLocation!.uri, l.physicalLocation!.region!.startLine, l.message!.text])).toEqual([
+      ["fixtures/demo/crates/bot/Cargo.toml", 15, "native TLS switched on by reqwest's default features, enabled at fixtures/demo/crates/bot/Cargo.toml:15"],
+    ]);
     expect(ureq!.properties).toMatchObject({ member: "notify", dependency: "ureq", dependencyVersion: "2.6.2", scope: "normal", reaches: ["native-tls", "openssl", "openssl-sys"] });
     expect(ureq!.properties!.path).toEqual(["notify@0.4.2", "ureq@2.6.2", "native-tls@0.2.11", "openssl-sys@0.9.80"]);
     expect(sarifRun!.invocations![0]!).toEqual({ executionSuccessful: true, toolExecutionNotifications: [] });
@@ -75,7 +80,7 @@ describe("--format sarif", () => {
     expect(run.code).toBe(0);
     const log = JSON.parse(run.stdout) as Sarif.Log;
     expect(sarifErrors(log)).toEqual([]);
-    expect(log.runs[0]!.results!.map((r) => r.level)).toEqual(["warning", "warning"]);
+    expect(log.runs[0]!.results!.map((r) => r.level)).toEqual(["warning", "warning", "warning"]);
     expect(log.runs[0]!.invocations![0]!.toolExecutionNotifications!.map((n) => n.level)).toEqual(["warning"]);
   });
 });
@@ -87,12 +92,13 @@ describe("--format github", () => {
     expect(auto.stdout).toBe(explicit.stdout);
     expect(auto.code).toBe(1);
     const lines = explicit.stdout.trim().split("\n");
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toBe(
       "::error file=fixtures/demo/crates/bot/Cargo.toml,line=15,col=1,endColumn=8,title=no-native-tls%3A reqwest::reqwest 0.11.13 pulls in native-tls, openssl, openssl-sys%0Abot 0.4.2 → reqwest 0.11.13 → native-tls 0.2.11 → openssl-sys 0.9.80",
     );
-    expect(lines[1]).toMatch(/^::error file=fixtures\/demo\/crates\/notify\/Cargo\.toml,line=12,col=1,endColumn=5,title=no-native-tls%3A ureq::/);
-    expect(lines.at(-1)).toMatch(/^✖ 2 findings \(2 errors, 0 warnings, 2 fixable with --write\)/);
+    expect(lines[1]).toMatch(/^::error file=fixtures\/demo\/crates\/graph\/Cargo\.toml,line=12,col=1,endColumn=8,title=no-native-tls%3A reqwest::/);
+    expect(lines[2]).toMatch(/^::error file=fixtures\/demo\/crates\/notify\/Cargo\.toml,line=12,col=1,endColumn=5,title=no-native-tls%3A ureq::/);
+    expect(lines.at(-1)).toMatch(/^✖ 3 findings \(3 errors, 0 warnings, 3 fixable with --write\)/);
   });
 
   it("is not chosen when GITHUB_ACTIONS is anything but true, when --format says otherwise, or for a report file", async () => {
@@ -107,7 +113,7 @@ describe("--format github", () => {
   it("annotates problems as well, and --quiet leaves out warnings", async () => {
     const dir = warningDemo();
     const loud = await runCli(["--format", "github", "."], { cwd: dir });
-    expect(loud.stdout.split("\n").filter((l) => l.startsWith("::warning "))).toHaveLength(3);
+    expect(loud.stdout.split("\n").filter((l) => l.startsWith("::warning "))).toHaveLength(4);
     expect(loud.stdout).toMatch(/^::warning file=tls-audit\.toml,line=\d+,col=\d+,title=allow-unused::/m);
     const quiet = await runCli(["--quiet", "--format", "github", "."], { cwd: dir });
     expect(quiet.stdout).not.toContain("::warning");
@@ -125,7 +131,7 @@ describe("--output", () => {
     expect(run.stderr).toBe("");
     const log = JSON.parse(readFileSync(join(dir, "report.sarif"), "utf8")) as Sarif.Log;
     expect(sarifErrors(log)).toEqual([]);
-    expect(log.runs[0]!.results).toHaveLength(2);
+    expect(log.runs[0]!.results).toHaveLength(3);
     expect(readdirSync(dir)).toEqual(["report.sarif"]);
   });
 
@@ -180,7 +186,7 @@ describe("--quiet", () => {
     expect(loud.stdout).toContain("warning[no-native-tls]");
     expect(loud.stderr).toContain("matches no finding");
     expect(quiet.stdout).not.toContain("warning[no-native-tls]");
-    expect(quiet.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^⚠ 2 findings \(0 errors, 2 warnings, 2 fixable with --write\) · audited \. \(3 members/)]);
+    expect(quiet.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^⚠ 3 findings \(0 errors, 3 warnings, 3 fixable with --write\) · audited \. \(3 members/)]);
     expect(quiet.stderr).toBe("");
     expect(quiet.code).toBe(0);
     expect(loud.code).toBe(0);
@@ -191,7 +197,7 @@ describe("--quiet", () => {
     expect(quiet.stdout).toBe((await runCli([demo], { cwd: repo })).stdout);
     const dir = warningDemo();
     const json = JSON.parse((await runCli(["-q", "--format", "json", "."], { cwd: dir })).stdout) as JsonReport;
-    expect(json.findings.map((f) => f.severity)).toEqual(["warning", "warning"]);
+    expect(json.findings.map((f) => f.severity)).toEqual(["warning", "warning", "warning"]);
     expect(json.problems.map((p) => p.severity)).toEqual(["warning"]);
   });
 });

@@ -85,7 +85,7 @@ describe("malformed TOML", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/tls-audit-bad-input-\w+\/Cargo\.toml:2:10: error: invalid TOML: Unterminated string constant \[toml-syntax\]\n$/);
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect(report.findings.map((f) => `${f.member}:${f.dependency}`)).toEqual(["bot:reqwest", "notify:ureq"]);
+    expect(report.findings.map((f) => `${f.member}:${f.dependency}`)).toEqual(["bot:reqwest", "graph:reqwest", "notify:ureq"]);
   });
 
   it("with several workspaces, a broken Cargo.lock in one: both are reported, the broken one from its manifests", async () => {

@@ -1,0 +1,58 @@
+// `--features` as cargo reads it for a workspace build: plain names for the members that have them, `member/feature`
+// for one member, `dependency/feature` for the members with that dependency; names no selected package has are errors.
+import type { LocalPackage } from "../workspace/model.js";
+import type { FeatureRequest } from "./features.js";
+
+/** Splits `-F "a,b c"` values the way cargo does. */
+function requestedNames(request: FeatureRequest): string[] {
+  return request.features.flatMap((f) => f.split(/[\s,]+/)).filter(Boolean);
+}
+
+/** Features a package's `-F` may name: its `[features]` and the implicit features of optional dependencies. */
+function featureNames(pkg: LocalPackage): Set<string> {
+  const names = new Set(Object.keys(pkg.manifest.features));
+  // An optional dependency named with `dep:` anywhere gets no implicit feature (cargo's rule since 1.60).
+  const explicit = new Set(Object.values(pkg.manifest.features).flatMap((values) => values.filter((v) => v.startsWith("dep:")).map((v) => v.slice(4))));
+  for (const dep of pkg.dependencies) if (dep.optional && !explicit.has(dep.key)) names.add(dep.key);
+  return names;
+}
+
+/** The request as `cargo build -p <member>` gets it from a workspace-wide `-F`: only what applies to that member. */
+export function featureRequestFor(member: LocalPackage, request: FeatureRequest): FeatureRequest {
+  const names = requestedNames(request);
+  if (names.length === 0) return request;
+  const own = featureNames(member);
+  const features: string[] = [];
+  for (const name of names) {
+    const slash = name.indexOf("/");
+    if (slash === -1) {
+      if (own.has(name)) features.push(name);
+      continue;
+    }
+    const [prefix, feature] = [name.slice(0, slash), name.slice(slash + 1)];
+    if (prefix === member.name) features.push(feature);
+    // Another member's feature (`-F other/f`) is that member's alone, unless this member depends on it by that name.
+    else if (member.dependencies.some((d) => d.key === prefix)) features.push(name);
+  }
+  return { ...request, features };
+}
+
+/** Cargo's errors for `-F` names that no selected member has, worded as cargo words them. */
+export function unknownFeatures(request: FeatureRequest, members: readonly LocalPackage[]): string[] {
+  const errors: string[] = [];
+  for (const name of requestedNames(request)) {
+    const slash = name.indexOf("/");
+    if (slash === -1) {
+      if (!members.some((m) => featureNames(m).has(name))) errors.push(`none of the selected packages contains this feature: ${name}`);
+      continue;
+    }
+    const [prefix, feature] = [name.slice(0, slash), name.slice(slash + 1)];
+    const member = members.find((m) => m.name === prefix);
+    if (member) {
+      if (!featureNames(member).has(feature)) errors.push(`the package '${member.name}' does not contain this feature: ${feature}`);
+    } else if (!members.some((m) => m.dependencies.some((d) => d.key === prefix))) {
+      errors.push(`none of the selected packages contains this feature: ${name}`);
+    }
+  }
+  return errors;
+}
