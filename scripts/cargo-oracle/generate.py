@@ -10,15 +10,24 @@ scripts/lib/debian-crates.sh (see --registry-root); nothing from them but those 
 
 cargo's answer: for each member M, feature mode (default, --all-features) and edge set (normal;
 normal,build; normal,build,dev), `cargo tree -p M -e <edges> --target x86_64-unknown-linux-gnu --no-dedupe
---prefix depth`. A direct dependency D of M reaches banned crate B when B appears in D's subtree. The scope
-of (M, D, B) is the narrowest edge set in which that holds. Direct dependencies that are workspace members
-are skipped: their own findings are computed at their own manifests (as tls-audit reports them).
+--prefix depth`. The scope of an answer is the narrowest edge set in which it holds.
+- findings: a direct dependency D of M reaches banned crate B when B appears in D's subtree. Direct
+  dependencies that are workspace members are skipped here: their own findings are computed at their own
+  manifests (as tls-audit reported them before issue 13).
+- buildFindings (issue 13: the unit is a build): every local package L in M's build (M, another member, a path
+  package) with a direct registry dependency D whose subtree has B: the lines of L in `cargo tree -p M -i B`
+  whose parent is D. L = M gives back findings.
+- platformFindings, for cases with a [target.*] table: the same with default features and normal edges for
+  x86_64-unknown-linux-gnu, aarch64-apple-darwin and x86_64-pc-windows-msvc, without scope.
+Runs that cannot change the answer are skipped (narrower edge sets after an empty or equal widest one;
+--all-features for a member without features).
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 BANNED = ["native-tls", "openssl", "openssl-sys"]
 TARGET = "x86_64-unknown-linux-gnu"
+PLATFORMS = [TARGET, "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]
 EDGES = [("normal", "normal"), ("build", "normal,build"), ("dev", "normal,build,dev")]
 
 # Per suite: the TLS-capable crates, their version requirement, native feature N and rustls feature R
@@ -116,28 +125,74 @@ def run(cmd, cwd, check=True):
 TREE_LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*?)\))?")
 
 
+def tree_lines(ws, member, edges, all_features, target=TARGET):
+    """(depth, name, version, local) per line of cargo's full, undeduplicated tree of member's build."""
+    cmd = ["cargo", "tree", "--offline", "-p", member, "-e", edges, "--target", target, "--no-dedupe", "--prefix", "depth", "--charset", "ascii"]
+    if all_features:
+        cmd.append("--all-features")
+    lines = []
+    for line in run(cmd, ws).stdout.splitlines():
+        m = TREE_LINE.match(line)
+        if m:
+            lines.append((int(m.group(1)), m.group(2), m.group(3), (m.group(4) or "").startswith("/")))
+    return lines
+
+
+def build_edges(lines):
+    """(L, D, D version, B): a local package L (a path source: member or path package) depends directly on the
+    registry package D, and B is in D's subtree. The same pairs as the local lines of `cargo tree -p M -i B`
+    whose parent is a registry package: the inverted tree lists every path from M to B, this one every path."""
+    stack, banned_below, parent_of = [], [set() for _ in lines], {}
+    for i, (depth, name, _, _) in enumerate(lines):
+        del stack[depth:]
+        if depth:
+            parent_of[i] = stack[-1]
+        stack.append(i)
+        if name in BANNED:
+            for k in stack:
+                banned_below[k].add(name)
+    return {(lines[p][1], lines[i][1], lines[i][2], b) for i, p in parent_of.items()
+            if lines[p][3] and not lines[i][3] for b in banned_below[i]}
+
+
 def findings_for(ws, member, member_names, all_features):
-    """(member, dependency, version, banned, scope) tuples from cargo tree's full, undeduplicated tree."""
-    found = {}
-    for scope, edges in EDGES:
-        cmd = ["cargo", "tree", "--offline", "-p", member, "-e", edges, "--target", TARGET, "--no-dedupe", "--prefix", "depth", "--charset", "ascii"]
-        if all_features:
-            cmd.append("--all-features")
-        out = run(cmd, ws).stdout.splitlines()
-        direct = None
-        for line in out:
-            m = TREE_LINE.match(line)
-            if not m:
-                continue
-            depth, name, version = int(m.group(1)), m.group(2), m.group(3)
+    """(member, dependency, version, banned, scope) tuples from cargo tree's full, undeduplicated tree, and the
+    build's (L, dependency, version, banned, scope) tuples for every local package L in it."""
+    per_scope = {}
+    # widest first: more edge kinds only add features and edges, so an empty widest answer empties the narrower
+    # ones, and normal,build is only needed when the widest answer has more than the normal one
+    for scope, edges in [EDGES[2], EDGES[0], EDGES[1]]:
+        if scope != "dev" and not per_scope["dev"][1]:
+            per_scope[scope] = (set(), set())
+            continue
+        if scope == "build" and all(w <= n for w, n in zip(per_scope["dev"], per_scope["normal"])):
+            per_scope[scope] = per_scope["normal"]
+            continue
+        lines = tree_lines(ws, member, edges, all_features)
+        direct, found = None, set()
+        for depth, name, version, _ in lines:
             if depth == 0:
                 continue
             if depth == 1:
                 direct = None if name in member_names else (name, version)
             if direct and name in BANNED:
-                key = (member, direct[0], direct[1], name)
-                found.setdefault(key, scope)
-    return [{"member": k[0], "dependency": k[1], "dependencyVersion": k[2], "banned": k[3], "scope": v} for k, v in sorted(found.items())]
+                found.add((member, direct[0], direct[1], name))
+        per_scope[scope] = (found, build_edges(lines))
+    found, build = {}, {}
+    for scope, _ in EDGES:
+        for key in per_scope[scope][0]:
+            found.setdefault(key, scope)
+        for edge in per_scope[scope][1]:
+            build.setdefault(edge, scope)
+    return ([{"member": k[0], "dependency": k[1], "dependencyVersion": k[2], "banned": k[3], "scope": v} for k, v in sorted(found.items())],
+            [{"build": member, "package": k[0], "dependency": k[1], "dependencyVersion": k[2], "banned": k[3], "scope": v}
+             for k, v in sorted(build.items())])
+
+
+def platform_findings_for(ws, member, target):
+    """Default features, normal edges, one target: the build's (L, dependency, version, banned) tuples."""
+    return [{"build": member, "package": k[0], "dependency": k[1], "dependencyVersion": k[2], "banned": k[3]}
+            for k in sorted(build_edges(tree_lines(ws, member, "normal", False, target)))]
 
 
 def write_case(path, root_manifest, members):
@@ -221,14 +276,31 @@ def main():
                         continue
                     meta = json.loads(run(["cargo", "metadata", "--offline", "--format-version", "1", "--no-deps"], ws).stdout)
                     member_names = {pkg["name"] for pkg in meta["packages"]}
+                    # --all-features -p M adds only M's own features: a member without any builds as by default
+                    featureless = {pkg["name"] for pkg in meta["packages"] if not pkg["features"]}
                     try:
-                        expected = {mode: [f for m in sorted(member_names) for f in findings_for(ws, m, member_names, mode == "all-features")] for mode in ["default", "all-features"]}
+                        expected, builds, by_member = {}, {}, {}
+                        for mode in ["default", "all-features"]:
+                            for m in sorted(member_names):
+                                if not (mode == "all-features" and m in featureless):
+                                    by_member[m] = findings_for(ws, m, member_names, mode == "all-features")
+                            expected[mode] = [f for m in sorted(member_names) for f in by_member[m][0]]
+                            builds[mode] = [f for m in sorted(member_names) for f in by_member[m][1]]
+                        # cases with target-specific declarations: what each platform builds (the main target's
+                        # answer is the default normal-scope one)
+                        platforms = None
+                        if any("[target." in text for text in [root_manifest or "", *members.values()]):
+                            platforms = {t: [{k: v for k, v in f.items() if k != "scope"} for f in builds["default"] if f["scope"] == "normal"]
+                                         if t == TARGET else [f for m in sorted(member_names) for f in platform_findings_for(ws, m, t)] for t in PLATFORMS}
                     except RuntimeError as error:
                         skipped.append(f"{case_name} ({shape}): {str(error).splitlines()[-1]}")
                         continue
                     shutil.rmtree(ws / ".cargo")
                     shutil.copytree(ws, out / "cases" / case_name, ignore=shutil.ignore_patterns("target"))
-                    doc = {"suite": suite, "target": TARGET, "cargo": cargo_version, "shape": f"{c['name']} {c['req']}: {shape}", "members": sorted(member_names), "findings": expected}
+                    doc = {"suite": suite, "target": TARGET, "cargo": cargo_version, "shape": f"{c['name']} {c['req']}: {shape}", "members": sorted(member_names),
+                           "findings": expected, "buildFindings": builds}
+                    if platforms is not None:
+                        doc["platformFindings"] = platforms
                     (out / "cases" / case_name / "expected.json").write_text(json.dumps(doc, indent=1) + "\n")
                     count += 1
         if not args.only:

@@ -1,11 +1,15 @@
 """The case catalogue: which workspaces are generated for each Debian suite.
 
 Every case is plain data: {"slug", "shape", "root": {...}, "members": [...]} (see oracle.write_workspace).
-Cases are built from a handful of templates (A-H below) crossed with per-suite crate "profiles".
+Cases are built from a handful of templates (A-I below) crossed with per-suite crate "profiles".
+Template I (build-*) holds the multi-member workspaces of issue 13, where a build reaches native TLS through
+another local package.
 The order of the returned list fixes the NNN prefix of each case directory, so append new
 cases at the end of a template (or bump the template) to keep numbers stable.
 """
 from __future__ import annotations
+
+import os
 
 # --------------------------------------------------------------------------- per-suite crate profiles
 # A profile names one registry crate and a few ways of depending on it:
@@ -124,12 +128,14 @@ def dep(key: str, prof: dict, variant: str, **extra) -> dict:
     return {k: d}
 
 
-def member(name, deps=None, features=None, edition="2021", path=None):
+def member(name, deps=None, features=None, edition="2021", path=None, listed=True):
     m = {"name": name, "edition": edition, "deps": deps or {}}
     if features is not None:
         m["features"] = features
     if path:
         m["path"] = path
+    if not listed:
+        m["listed"] = False
     return m
 
 
@@ -487,8 +493,157 @@ def t_matrix(suite):
     return out
 
 
+# I (issue 13): the per-suite crates of the build templates.
+#   opt : a crate whose default features reach native TLS, made optional behind a member feature (`git`/`http`)
+#   tgt : declared target-specifically on several members (native under one cfg, rustls under another)
+OPT = {"bookworm": ("git2", "git"), "trixie": ("git2", "git"), "sid": ("attohttpc", "http")}
+TGT = {"bookworm": "reqwest", "trixie": "reqwest", "sid": "attohttpc"}
+
+
+def path_to(frm: str, to: str) -> dict:
+    """A path dependency from the package at directory frm to the one at directory to ("." is the root)."""
+    return {"path": os.path.relpath(to, frm).replace(os.sep, "/")}
+
+
+def t_builds(suite):
+    """I (issue 13): a member's build reaches native TLS through other local packages (members, implicit
+    members, excluded path packages): features requested by dependents along path chains 2-4 deep, unification
+    of sibling declarations, dev- and build-dependencies on members, resolver 1 unifying across targets, platform
+    only declarations, root packages. The oracle's buildFindings (and platformFindings) are what these test."""
+    out = []
+    prof = PROFILES[suite]
+    okey, feat = OPT[suite]
+    opt = prof[okey]
+    net_opt = {"dependencies": {okey: dict(spec(opt, "on"), optional=True)}}
+    net_feats = {feat: [f"dep:{okey}"]}
+    mkey = UNIFY[suite][0]
+    main = prof[mkey]
+    mk, _ = dep_key(mkey, main)
+    curl = prof["curl"]
+    tkey = TGT[suite]
+    tgt = prof[tkey]
+
+    def case(slug, shape, members, resolver="2", **root):
+        kind = "package" if any(m.get("path") == "." for m in members) else "virtual"
+        r = {"kind": kind} if kind == "package" else root_for(resolver)
+        r.update(root)
+        out.append({"slug": f"build-{slug}", "shape": shape if kind == "package" else f"resolver {resolver}; {shape}",
+                    "root": r, "members": members})
+
+    def net(path="net", listed=True, edition="2021"):
+        return member("net", net_opt, features=net_feats, path=path, listed=listed, edition=edition)
+
+    def netf(path="net"):
+        """net forwards `native` to the main client, which it declares without native TLS."""
+        return member("net", {"dependencies": dep(mkey, main, "off")}, features={"native": [f"{mk}/{main['native']}"]}, path=path)
+
+    # (1) a feature requested by another member, along path chains
+    case("chain2-feature", f"bin -> net features=[{feat}]; net: optional {okey}, {feat} = [dep:{okey}]",
+         [member("bin", {"dependencies": {"net": path_to("bin", "net") | {"features": [feat]}}}), net()])
+    for r in ["2", "1"]:
+        case(f"chain3-feature-r{r}", f"bin -> core -> net features=[{feat}] (asked by core); net: optional {okey}",
+             [member("bin", {"dependencies": {"core": path_to("bin", "core")}}),
+              member("core", {"dependencies": {"net": path_to("core", "net") | {"features": [feat]}}}), net()], resolver=r)
+    case("chain4-feature-r3", f"edition 2024; app -> bin -> core -> net features=[{feat}]; net: optional {okey}",
+         [member("app", {"dependencies": {"bin": path_to("app", "bin")}}, edition="2024"),
+          member("bin", {"dependencies": {"core": path_to("bin", "core")}}, edition="2024"),
+          member("core", {"dependencies": {"net": path_to("core", "net") | {"features": [feat]}}}, edition="2024"),
+          net(edition="2024")], resolver="3")
+    case("chain3-forward", f"bin -> core features=[tls]; core: tls = [net/native]; net: native = [{mk}/{main['native']}]",
+         [member("bin", {"dependencies": {"core": path_to("bin", "core") | {"features": ["tls"]}}}),
+          member("core", {"dependencies": {"net": path_to("core", "net")}}, features={"tls": ["net/native"]}), netf()])
+    case("chain3-optional-core", f"bin -> core features=[{feat}]; core: optional net, {feat} = [dep:net, net/{feat}]; tool -> core (none)",
+         [member("bin", {"dependencies": {"core": path_to("bin", "core") | {"features": [feat]}}}),
+          member("tool", {"dependencies": {"core": path_to("tool", "core")}}),
+          member("core", {"dependencies": {"net": path_to("core", "net") | {"optional": True}}},
+                 features={"default": [], feat: ["dep:net", f"net/{feat}"]}), net()])
+    case("chain3-weak", f"bin -> core features=[net]; core: optional net, default tls = [net?/{feat}]; tool -> core (defaults)",
+         [member("bin", {"dependencies": {"core": path_to("bin", "core") | {"features": ["net"]}}}),
+          member("tool", {"dependencies": {"core": path_to("tool", "core")}}),
+          member("core", {"dependencies": {"net": path_to("core", "net") | {"optional": True}}},
+                 features={"default": ["tls"], "tls": [f"net?/{feat}"]}), net()])
+    case("diamond", f"app -> a, b; a -> net features=[{feat}]; b -> net: b's net line in app's build",
+         [member("app", {"dependencies": {"a": path_to("app", "a"), "b": path_to("app", "b")}}),
+          member("a", {"dependencies": {"net": path_to("a", "net") | {"features": [feat]}}}),
+          member("b", {"dependencies": {"net": path_to("b", "net")}}), net()])
+    # (2) unification across sibling declarations
+    for slug, p_, pk, r, sect in [("sibling-unify", curl, "curl", "2", "dependencies"),
+                                  ("sibling-unify-r1", curl, "curl", "1", "dependencies"),
+                                  ("sibling-unify-main", main, mkey, "2", "dependencies"),
+                                  ("sibling-unify-dev-r1", curl, "curl", "1", "dev-dependencies"),
+                                  ("sibling-unify-dev-r2", curl, "curl", "2", "dev-dependencies")]:
+        m1 = {sect: dep(pk, p_, "on")}
+        m1.setdefault("dependencies", {})["m2"] = path_to("m1", "m2")
+        case(slug, f"m1: {p_['pkg']} {p_['req']} with native TLS ({sect}) and -> member m2; m2: {p_['pkg']} without it",
+             [member("m1", m1), member("m2", {"dependencies": dep(pk, p_, "off")})], resolver=r)
+    # dev- and build-dependencies on members
+    case("dev-member", f"app dev-depends on member testutil; testutil: {main['pkg']} with native TLS",
+         [member("app", {"dev-dependencies": {"testutil": path_to("app", "testutil")}}),
+          member("testutil", {"dependencies": dep(mkey, main, "on")})])
+    case("build-member", "app build-depends on member gen; gen: curl with default features",
+         [member("app", {"build-dependencies": {"gen": path_to("app", "gen")}}),
+          member("gen", {"dependencies": dep("curl", curl, "on")})])
+    for kind, other in [("dev", "testutil"), ("build", "gen")]:
+        for r in ["1", "2"]:
+            case(f"{kind}-member-feature-r{r}", f"app -> net; app {kind}-depends on {other}; {other} -> net features=[native]",
+                 [member("app", {"dependencies": {"net": path_to("app", "net")},
+                                 f"{kind}-dependencies": {other: path_to("app", other)}}),
+                  member(other, {"dependencies": {"net": path_to(other, "net") | {"features": ["native"]}}}), netf()],
+                 resolver=r)
+    # non-member path packages
+    case("exclude-path", f"members = [app], exclude = [vendor/net]; app -> vendor/net features=[{feat}]",
+         [member("app", {"dependencies": {"net": path_to("app", "vendor/net") | {"features": [feat]}}}),
+          net(path="vendor/net", listed=False)], exclude=["vendor/net"])
+    case("exclude-chain", f"members = [bin, core], exclude = [vendor]; bin -> core -> vendor/net features=[{feat}]",
+         [member("bin", {"dependencies": {"core": path_to("bin", "core")}}),
+          member("core", {"dependencies": {"net": path_to("core", "vendor/net") | {"features": [feat]}}}),
+          net(path="vendor/net", listed=False)], exclude=["vendor"])
+    case("implicit-member", f"members = [app]; app -> libs/net (a path dependency inside the root: an implicit member) features=[{feat}]",
+         [member("app", {"dependencies": {"net": path_to("app", "libs/net") | {"features": [feat]}}}),
+          net(path="libs/net", listed=False)])
+    # (3) one crate declared target-specifically on several members
+    for r in ["1", "2"]:
+        case(f"target-unify-r{r}", f"m0: {tgt['pkg']} with native TLS under cfg(windows), -> m1; m1: {tgt['pkg']} rustls under cfg(unix)",
+             [member("m0", {KIND_SECTIONS["windows"]: dep(tkey, tgt, "on"), "dependencies": {"m1": path_to("m0", "m1")}}),
+              member("m1", {KIND_SECTIONS["unix"]: dep(tkey, tgt, "off")})], resolver=r)
+    case("target-unify-macos-r1", f"m0: {tgt['pkg']} native under macOS, -> m1; m1: {tgt['pkg']} rustls under cfg(not(windows)); m2 -> m1 only",
+         [member("m0", {KIND_SECTIONS["macos"]: dep(tkey, tgt, "on"), "dependencies": {"m1": path_to("m0", "m1")}}),
+          member("m1", {"target.'cfg(not(windows))'.dependencies": dep(tkey, tgt, "off")}),
+          member("m2", {"dependencies": {"m1": path_to("m2", "m1")}})], resolver="1")
+    # (4) platform-only declarations
+    rq = prof["reqwest"]
+    case("platform-macos-reqwest", f"app -> net; net: {rq['pkg']} {rq['req']} with native TLS only under cfg(target_os = \"macos\")",
+         [member("app", {"dependencies": {"net": path_to("app", "net")}}),
+          member("net", {KIND_SECTIONS["macos"]: dep("reqwest", rq, "on")})])
+    case("platform-windows-native-tls", "app -> lib; lib: native-tls under cfg(windows); app: openssl under cfg(unix)",
+         [member("app", {"dependencies": {"lib": path_to("app", "lib")}, KIND_SECTIONS["unix"]: {"openssl": DIRECT[suite]["openssl"]}}),
+          member("lib", {KIND_SECTIONS["windows"]: {"native-tls": DIRECT[suite]["native-tls"]}})])
+    # root package plus members
+    case("rootpkg-chain", f"root package app -> core -> net features=[{feat}]",
+         [member("app", {"dependencies": {"core": path_to(".", "core")}}, path="."),
+          member("core", {"dependencies": {"net": path_to("core", "net") | {"features": [feat]}}}), net()])
+    case("rootpkg-dev-member", f"root package app (edition 2024) dev-depends on member testutil; testutil: {main['pkg']} with native TLS",
+         [member("app", {"dev-dependencies": {"testutil": path_to(".", "testutil")}}, path=".", edition="2024"),
+          member("testutil", {"dependencies": dep(mkey, main, "on")}, edition="2024")])
+    # mixes
+    case("mix-chain-sibling", f"bin: curl with defaults, -> core; core: curl without, -> net features=[{feat}]",
+         [member("bin", {"dependencies": dict(dep("curl", curl, "on"), core=path_to("bin", "core"))}),
+          member("core", {"dependencies": dict(dep("curl", curl, "off"), net=path_to("core", "net") | {"features": [feat]})}), net()])
+    case("mix-build-chain", f"app build-depends on core features=[{feat}]; core: {feat} = [net/{feat}] -> net",
+         [member("app", {"build-dependencies": {"core": path_to("app", "core") | {"features": [feat]}}}),
+          member("core", {"dependencies": {"net": path_to("core", "net")}}, features={feat: [f"net/{feat}"]}), net()])
+    case("mix-dev-target-r1", f"app: {main['pkg']} without native TLS, dev-depends on testutil; testutil: {main['pkg']} with it under cfg(unix)",
+         [member("app", {"dependencies": dep(mkey, main, "off"), "dev-dependencies": {"testutil": path_to("app", "testutil")}}),
+          member("testutil", {KIND_SECTIONS["unix"]: dep(mkey, main, "on")})], resolver="1")
+    case("mix-ws-inherit", f"[workspace.dependencies] {main['pkg']} without native TLS; m1 adds [{main['native']}] and -> m2; m2 inherits",
+         [member("m1", {"dependencies": {mk: {"workspace": True, "features": [main["native"]]}, "m2": path_to("m1", "m2")}}),
+          member("m2", {"dependencies": {mk: {"workspace": True}}})],
+         workspace_deps={mk: dict(dep(mkey, main, "off")[mk])})
+    return out
+
+
 TEMPLATES = [t_kind_unify, t_member_forwarding, t_optional, t_renamed, t_two_versions, t_targets,
-             t_workspace_inherit, t_matrix]
+             t_workspace_inherit, t_matrix, t_builds]
 
 
 def cases_for(suite: str) -> list[dict]:

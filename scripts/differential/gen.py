@@ -50,9 +50,9 @@ def run_case(suite: str, case: dict) -> dict:
     with open(os.path.join(ws, "expected.json"), "w") as f:
         f.write(oracle.dump_json(expected))
     with open(os.path.join(ws, "cargo-tree.txt"), "w") as f:
-        f.write(f"# cargo tree outputs for {suite}/{case['dir']}; absolute workspace path replaced by {{ws}}\n"
-                f"# each section: cargo tree -p MEMBER -e EDGES --target {oracle.TARGET} -i BANNED --no-dedupe"
-                f" --prefix depth --charset ascii [--all-features] --offline\n" + tree_log)
+        f.write(f"# cargo tree answers for {suite}/{case['dir']}: each local package L -> direct dependency D: banned crate under D\n"
+                f"# each section: cargo tree -p MEMBER -e EDGES --target {oracle.TARGET} (platform= sections: that triple)"
+                f" --no-dedupe --prefix depth --charset ascii [--all-features] --offline\n" + tree_log)
     with open(os.path.join(ws, "Cargo.lock"), "rb") as f:
         lock = tomllib.load(f)
     pkgs = {(p["name"], p["version"]) for p in lock.get("package", []) if p.get("source") == oracle.CRATES_IO}
@@ -189,7 +189,8 @@ def main() -> int:
         pkgs = set().union(*(r["pkgs"] for r in results))
         n = write_registry_subset(suite, pkgs)
         index = [{"case": r["dir"], "shape": r["expected"]["shape"], "members": r["expected"]["members"],
-                  "findings": {m: len(v) for m, v in r["expected"]["findings"].items()}} for r in results]
+                  "findings": {m: len(v) for m, v in r["expected"]["findings"].items()},
+                  "buildFindings": {m: len(v) for m, v in r["expected"]["buildFindings"].items()}} for r in results]
         with open(os.path.join(FX, suite, "index.json"), "w") as f:
             f.write(oracle.dump_json({"suite": suite, "cargo": oracle.cargo_version(), "cases": index}))
         print(f"{suite}: {len(results)} cases, {n} registry crate versions, {time.time() - t0:.0f}s", flush=True)

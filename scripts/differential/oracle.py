@@ -1,5 +1,10 @@
 """Real cargo as the oracle: write a workspace, lock it, run `cargo tree`, derive findings.
 
+The unit is a build (issue 13): for each member M, `cargo tree -p M` over three edge sets and two feature modes
+gives every local package L in M's build with a direct dependency D that reaches a banned crate (buildFindings;
+L = M gives findings and memberEdges), and for cases with target tables, what three platforms build
+(platformFindings). fixtures/differential/README.md describes expected.json.
+
 Shared by gen.py (generation) and verify.py (re-check against the committed registry).
 Only the standard library is used (python3 >= 3.11 for tomllib).
 """
@@ -13,11 +18,12 @@ import subprocess
 import tomllib
 
 TARGET = "x86_64-unknown-linux-gnu"
+# platformFindings: the main target first (its answer is the default-mode normal tree, already run)
+PLATFORMS = [TARGET, "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]
 BANNED = ["native-tls", "openssl", "openssl-sys"]
 MODES = ["default", "all-features"]
 # narrowest first: scope is the first edge set under which a finding appears
 EDGE_SETS = [("normal", "normal"), ("build", "normal,build"), ("dev", "normal,build,dev")]
-TREE_SECTION_MAX_LINES = 40  # cargo-tree.txt is for debugging only; keep it small
 
 CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index"
 
@@ -64,8 +70,9 @@ def member_manifest(m: dict) -> str:
 
 
 def write_workspace(case: dict, ws: str) -> None:
-    """case: {root: {kind: virtual|package, resolver?, workspace_deps?, package?}, members: [...]}.
-    A member with "path": "." is the root package."""
+    """case: {root: {kind: virtual|package, resolver?, exclude?, workspace_deps?, package?}, members: [...]}.
+    A member with "path": "." is the root package. A package with "listed": False is written but left out of
+    `members`: it is an implicit member when a member depends on it by path, or no member when under `exclude`."""
     if os.path.exists(ws):
         shutil.rmtree(ws)
     os.makedirs(ws)
@@ -78,7 +85,8 @@ def write_workspace(case: dict, ws: str) -> None:
         if path == ".":
             root_member = m
         else:
-            members.append(path)
+            if m.get("listed", True):
+                members.append(path)
             os.makedirs(os.path.join(ws, path, "src"))
             with open(os.path.join(ws, path, "Cargo.toml"), "w") as f:
                 f.write(member_manifest(m))
@@ -90,6 +98,8 @@ def write_workspace(case: dict, ws: str) -> None:
         with open(os.path.join(ws, "src", "lib.rs"), "w") as f:
             f.write(f"//! `{root_member['name']}`: root package of a generated differential-test workspace.\n")
     wst = {"members": members}
+    if root.get("exclude"):
+        wst["exclude"] = root["exclude"]
     if root.get("resolver"):
         wst["resolver"] = root["resolver"]
     root_parts.append(toml_table("workspace", wst))
@@ -141,8 +151,8 @@ def workspace_members(ws: str) -> list[dict]:
         raise RuntimeError(f"cargo metadata failed in {ws}:\n{r.stderr}")
     meta = json.loads(r.stdout)
     ids = set(meta["workspace_members"])
-    return sorted(({"name": p["name"], "version": p["version"]} for p in meta["packages"] if p["id"] in ids),
-                  key=lambda p: p["name"])
+    return sorted(({"name": p["name"], "version": p["version"], "features": bool(p["features"])}
+                   for p in meta["packages"] if p["id"] in ids), key=lambda p: p["name"])
 
 
 LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*)\))?$")
@@ -161,28 +171,37 @@ def parse_tree(stdout: str):
     return out
 
 
-def direct_deps(tree, member: str, ws: str, member_names: set[str]):
-    """Inverted tree: the parent (nearest preceding line at depth d-1) of a line for `member`
-    at depth d is a package that `member` depends on directly."""
-    stack = []
-    found = set()
-    ws_abs = os.path.realpath(ws)
-    for depth, name, version, paren in tree:
+def reach_edges(tree) -> set:
+    """Forward tree of one build: (L, D, D version, D is local, B) for every line of a local package L (a path
+    source: a member or a path package) with a child line D (L depends on D directly) that has banned crate B in
+    its subtree (D itself included). With --no-dedupe the tree lists every path from the root, so these are
+    exactly the local lines of `cargo tree -i B` and their parents there."""
+    stack, below, parent = [], [set() for _ in tree], {}
+    for i, (depth, name, _, _) in enumerate(tree):
         del stack[depth:]
-        stack.append((name, version, paren))
-        is_path = paren.startswith("/")
-        if depth > 0 and name == member and is_path and os.path.realpath(paren).startswith(ws_abs):
-            pname, pver, pparen = stack[depth - 1]
-            p_is_member = pname in member_names and pparen.startswith("/")
-            found.add((pname, pver, p_is_member))
-    return found
+        if depth:
+            parent[i] = stack[-1]
+        stack.append(i)
+        if name in BANNED:
+            for k in stack:
+                below[k].add(name)
+    return {(tree[p][1], tree[i][1], tree[i][2], tree[i][3].startswith("/"), b)
+            for i, p in parent.items() if tree[p][3].startswith("/") for b in below[i]}
 
 
-NO_MATCH = ("did not match any packages", "nothing to print")
+def has_target_tables(ws: str) -> bool:
+    """Whether any manifest of the case declares a dependency under [target.*]: those cases get platformFindings."""
+    for dirpath, dirnames, filenames in os.walk(ws):
+        dirnames[:] = [d for d in dirnames if d not in (".cargo", "target")]
+        if "Cargo.toml" in filenames:
+            with open(os.path.join(dirpath, "Cargo.toml"), "rb") as f:
+                if "target" in tomllib.load(f):
+                    return True
+    return False
 
 
-def run_tree(ws: str, member: str, banned: str, edges: str, all_features: bool, locked: bool):
-    args = ["tree", "-p", member, "-e", edges, "--target", TARGET, "-i", banned, "--no-dedupe",
+def run_tree(ws: str, member: str, edges: str, all_features: bool, locked: bool, target: str = TARGET) -> str:
+    args = ["tree", "-p", member, "-e", edges, "--target", target, "--no-dedupe",
             "--prefix", "depth", "--charset", "ascii", "--offline"]
     if all_features:
         args.append("--all-features")
@@ -190,12 +209,8 @@ def run_tree(ws: str, member: str, banned: str, edges: str, all_features: bool, 
         args.append("--locked")
     r = cargo(args, ws)
     if r.returncode != 0:
-        if any(s in r.stderr for s in NO_MATCH):
-            return "", "no match"
         raise RuntimeError(f"cargo {' '.join(args)} failed in {ws}:\n{r.stderr}")
-    if not r.stdout.strip():
-        return "", "nothing to print"
-    return r.stdout, ""
+    return r.stdout
 
 
 def lock_package_names(ws: str) -> set[str]:
@@ -204,60 +219,83 @@ def lock_package_names(ws: str) -> set[str]:
     return {p["name"] for p in lock.get("package", [])}
 
 
+def _log_edges(log: list, header: str, edges: set) -> None:
+    log.append(header + "\n" + "".join(f"{l} -> {d} v{v}{' (local)' if local else ''}: {b}\n"
+                                        for l, d, v, local, b in sorted(edges)))
+
+
 def compute_expected(ws: str, suite: str, shape: str, locked: bool = False):
     """-> (expected dict, cargo-tree.txt text)."""
     members = workspace_members(ws)
     names = [m["name"] for m in members]
-    name_set = set(names)
-    in_lock = lock_package_names(ws)
-    ws_abs = os.path.realpath(ws)
+    # --all-features -p M only adds M's own features (optional dependencies included): without any, it is the default build
+    featureless = {m["name"] for m in members if not m["features"]}
     findings = {m: [] for m in MODES}
     via = {m: [] for m in MODES}
+    builds = {m: [] for m in MODES}
+    platforms = {t: [] for t in PLATFORMS} if has_target_tables(ws) else None
     log = []
+    any_banned = bool(lock_package_names(ws) & set(BANNED))
+    if not any_banned:
+        log.append("### no banned crate in Cargo.lock: cargo tree not run\n")
+    default_results = {}
     for mode in MODES:
-        for member in names:
-            for banned in BANNED:
+        for member in names if any_banned else []:
+            if mode == "all-features" and member in featureless:
+                results = default_results[member]
+                log.append(f"### mode={mode} member={member}: no features, the default build, cargo not run\n")
+            else:
                 results = {}
-                if banned not in in_lock:
-                    log.append(f"### mode={mode} member={member} invert={banned}: not in Cargo.lock, cargo not run\n")
+            # widest first. Features and edges only grow with more edge kinds, so the reaching edges (and with
+            # them findings, memberEdges and buildFindings) are monotone: normal <= normal,build <= normal,build,dev.
+            # An empty widest answer means the narrower ones are empty; normal,build is only needed when some
+            # widest edge is missing from the normal-only answer.
+            for scope, edges in [EDGE_SETS[2], EDGE_SETS[0], EDGE_SETS[1]] if not results else []:
+                skip = None
+                if scope != "dev" and not results["dev"]:
+                    skip = "empty with normal,build,dev"
+                elif scope == "build" and results["dev"] <= results["normal"]:
+                    skip = "every normal,build,dev edge is already in the normal tree"
+                if skip:
+                    results[scope] = results["normal"] if scope == "build" and results["dev"] else set()
+                    log.append(f"### mode={mode} member={member} edges={edges}: not run ({skip})\n")
                     continue
-                # widest first. Features and edges only grow with more edge kinds, so findings
-                # are monotone: normal <= normal,build <= normal,build,dev. An empty widest tree means
-                # the narrower ones are empty; normal,build is only needed when some widest finding
-                # is missing from the normal-only tree.
-                for scope, edges in [EDGE_SETS[2], EDGE_SETS[0], EDGE_SETS[1]]:
-                    skip = None
-                    if scope != "dev" and not results["dev"]:
-                        skip = "empty with normal,build,dev"
-                    elif scope == "build" and results["dev"] <= results["normal"]:
-                        skip = "every normal,build,dev finding is already in the normal tree"
-                    if skip:
-                        results[scope] = results["normal"] if scope == "build" and results["dev"] else set()
-                        log.append(f"### mode={mode} member={member} invert={banned} edges={edges}: not run ({skip})\n")
+                results[scope] = reach_edges(parse_tree(run_tree(ws, member, edges, mode == "all-features", locked)))
+                _log_edges(log, f"### mode={mode} member={member} edges={edges}", results[scope])
+            if mode == "default":
+                default_results[member] = results
+            seen = set()
+            for scope, _ in EDGE_SETS:
+                for edge in sorted(results[scope]):
+                    if edge in seen:
                         continue
-                    out, why = run_tree(ws, member, banned, edges, mode == "all-features", locked)
-                    text = out.replace(ws_abs, "{ws}")
-                    lines = text.splitlines()
-                    if len(lines) > TREE_SECTION_MAX_LINES:
-                        lines = lines[:TREE_SECTION_MAX_LINES] + [f"... ({len(text.splitlines()) - TREE_SECTION_MAX_LINES} more lines cut)"]
-                    log.append(f"### mode={mode} member={member} invert={banned} edges={edges}"
-                               + (f": empty ({why})" if why else "") + "\n"
-                               + ("\n".join(lines) + "\n" if lines else ""))
-                    results[scope] = direct_deps(parse_tree(out), member, ws, name_set)
-                seen = set()
-                for scope, _ in EDGE_SETS:
-                    for dep in sorted(results.get(scope, set())):
-                        if dep in seen:
-                            continue
-                        seen.add(dep)
-                        dname, dver, is_member = dep
-                        if is_member:
+                    seen.add(edge)
+                    package, dname, dver, d_local, banned = edge
+                    if d_local:
+                        # another member (or a non-member path package): its own dependencies are its lines
+                        if package == member:
                             via[mode].append({"member": member, "viaMember": dname, "banned": banned, "scope": scope})
-                        else:
-                            findings[mode].append({"member": member, "dependency": dname, "dependencyVersion": dver,
-                                                   "banned": banned, "scope": scope})
+                        continue
+                    if package == member:
+                        findings[mode].append({"member": member, "dependency": dname, "dependencyVersion": dver,
+                                               "banned": banned, "scope": scope})
+                    builds[mode].append({"build": member, "package": package, "dependency": dname,
+                                         "dependencyVersion": dver, "banned": banned, "scope": scope})
+            if platforms is None or mode != "default":
+                continue
+            for target in PLATFORMS:
+                if target == TARGET:
+                    edges_ = results["normal"]  # the same command, already run (or known empty)
+                else:
+                    edges_ = reach_edges(parse_tree(run_tree(ws, member, "normal", False, locked, target)))
+                    _log_edges(log, f"### platform={target} member={member} edges=normal", edges_)
+                for package, dname, dver, d_local, banned in sorted(edges_):
+                    if not d_local:
+                        platforms[target].append({"build": member, "package": package, "dependency": dname,
+                                                  "dependencyVersion": dver, "banned": banned})
     key = lambda f: (f["member"], f.get("dependency", f.get("viaMember")), f.get("dependencyVersion", ""),
                      BANNED.index(f["banned"]))
+    build_key = lambda f: (f["build"], f["package"], f["dependency"], f["dependencyVersion"], BANNED.index(f["banned"]))
     expected = {
         "suite": suite,
         "target": TARGET,
@@ -266,7 +304,10 @@ def compute_expected(ws: str, suite: str, shape: str, locked: bool = False):
         "members": names,
         "findings": {m: sorted(findings[m], key=key) for m in MODES},
         "memberEdges": {m: sorted(via[m], key=key) for m in MODES},
+        "buildFindings": {m: sorted(builds[m], key=build_key) for m in MODES},
     }
+    if platforms is not None:
+        expected["platformFindings"] = {t: sorted(platforms[t], key=build_key) for t in PLATFORMS}
     return expected, "".join(log)
 
 
