@@ -12,8 +12,10 @@ export type Scope = DependencyKind;
 export interface MemberAnalysisOptions {
   request: FeatureRequest;
   resolver: ResolverVersion;
-  /** The targets to build for; null for every target (`--target all`). */
+  /** The targets to build for; null for every target at once (cargo's ForceAllTargets). */
   targets: readonly TargetCfg[] | null;
+  /** Each target is a build of its own (`--target all` as one build per target), not one build for them all. */
+  separateTargets?: boolean;
   /** The build machine, for build scripts and proc-macros. */
   host: TargetCfg;
   bannedIds: ReadonlySet<number>;
@@ -102,15 +104,22 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   const targets = options.targets;
   const resolutionPlatform = targets && ((spec: string, forHost: boolean) => (forHost ? matches(spec, options.host) : targets.some((t) => matches(spec, t))));
 
-  const resolutions = new Map<boolean, ResolvedFeatures>();
+  // Each target on its own (`--target all`) under the modern resolvers, whose features depend on the target; several
+  // requested targets share one resolution, as `cargo build --target a --target b` does. Resolver 1 unifies across
+  // targets either way.
+  const separate = options.separateTargets === true && options.resolver !== "1";
+  const resolutions = new Map<string, ResolvedFeatures>();
   // Without dev-dependencies, building them changes nothing: one resolution serves every scope.
   const hasDevDeps = summaries.get(root).dependencies.some((d) => d.kind === "dev");
-  const resolutionFor = (wantDevUnits: boolean) => {
+  const resolutionFor = (wantDevUnits: boolean, target: TargetCfg | null) => {
     const hasDevUnits = wantDevUnits && hasDevDeps;
-    let resolved = resolutions.get(hasDevUnits);
+    const own = separate && target !== null;
+    const key = `${hasDevUnits}\0${own ? target.triple : ""}`;
+    let resolved = resolutions.get(key);
     if (!resolved) {
-      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive: resolutionPlatform ?? undefined, within: options.within });
-      resolutions.set(hasDevUnits, resolved);
+      const platformActive = own ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : (resolutionPlatform ?? undefined);
+      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, within: options.within });
+      resolutions.set(key, resolved);
     }
     return resolved;
   };
@@ -123,8 +132,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
     // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
     if (build && boundMet()) break;
-    const resolved = resolutionFor(hasDevUnits);
     for (const target of targets ?? [null]) {
+      const resolved = resolutionFor(hasDevUnits, target);
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
       const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive, within: options.within });
       build ??= graph;
@@ -148,5 +157,5 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       }
     }
   }
-  return { found: [...found.values()], build: build!, buildFeatures: resolutionFor(false) };
+  return { found: [...found.values()], build: build!, buildFeatures: resolutionFor(false, targets?.[0] ?? null) };
 }

@@ -112,6 +112,7 @@ export function resolveWorkspace(
       request: featureRequestFor(member, request),
       resolver: workspace.resolver,
       targets,
+      separateTargets: platforms !== null,
       host: options.host,
       bannedIds,
       onBadCfg,
@@ -393,15 +394,16 @@ interface PlatformClasses {
 }
 
 /**
- * Targets that every `[target.'…']` key of the audited packages treats alike build the same graph: one walk per class
- * answers for all of them. The summaries read here are those the resolution reads anyway.
+ * Targets that every `[target.'…']` key on the audited packages' edges treats alike build the same graph: one
+ * resolution and walk per class answers for all of them. The summaries read here are those the resolution reads anyway.
  */
 function platformClasses(summaries: SummaryTable, count: number, within: PackageSet | undefined, onBadCfg: (spec: string, error: Error) => void): PlatformClasses {
   const specs = new Map<string, CfgExpr | null>();
   for (let id = 0; id < count; id++) {
     if (within !== undefined && within[id] !== 1) continue;
     for (const dep of summaries.get(id).dependencies) {
-      if (dep.target === null || specs.has(dep.target)) continue;
+      // A dependency outside `within` is neither resolved nor walked: its key cannot change an answer.
+      if (dep.target === null || specs.has(dep.target) || (within !== undefined && within[dep.to] !== 1)) continue;
       try {
         specs.set(dep.target, parseCfg(dep.target));
       } catch (error) {

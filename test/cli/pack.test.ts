@@ -25,6 +25,6 @@ describe.skipIf(!npmWorks || process.env.TLS_AUDIT_SKIP_PACK === "1")("npm pack"
       env: { ...process.env, NODE_PATH: join(prefix, "lib", "node_modules") },
     });
     expect(api.stderr).toBe("");
-    expect(api.stdout.trim()).toBe("2");
+    expect(api.stdout.trim()).toBe("3");
   });
 });
