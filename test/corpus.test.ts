@@ -45,6 +45,18 @@ describe.skipIf(lockfiles.length === 0)("real corpus", () => {
     for (const triple of triples(resolved.report)) expect(all.has(triple), triple).toBe(true);
   });
 
+  // Never a false clean: where the resolved audit finds nothing but the lock holds a path to a banned crate, that
+  // path needs a feature no default build asks for, so --all-features finds every such (package, dependency).
+  it.each(lockfiles.map((l) => [relative(corpusDir, dirname(l)), l]))("%s: a clean resolved audit is clean by features, as --all-features and --lockfile-only show", async (_, lockfile) => {
+    const resolved = await auditJson(dirname(lockfile));
+    if (resolved.report.findings.some((f) => f.ruleId === "no-native-tls")) return;
+    const locked = await auditJson(dirname(lockfile), "--lockfile-only");
+    const all = await auditJson(dirname(lockfile), "--all-features");
+    const found = new Set(all.report.findings.map((f) => `${f.member} ${f.dependency}`));
+    for (const f of locked.report.findings) expect(found.has(`${f.member} ${f.dependency}`), `${f.member} → ${f.dependency}`).toBe(true);
+    for (const f of all.report.findings) expect(f.condition, `${f.member} → ${f.dependency}`).toBeDefined();
+  });
+
   const graphcast = join(corpusDir, "graphops__graphcast-sdk");
   it.skipIf(!existsSync(graphcast))("graphcast-sdk: reqwest, teloxide and the ethers/prometheus paths are named; slack-morphism is not", async () => {
     const { report } = await auditJson(graphcast, "--lockfile-only");
