@@ -8,7 +8,7 @@ import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
 import { auditedCrates } from "../engine/run.js";
 import { isWorkspace, loadWorkspace } from "../workspace/load.js";
-import { mergeConfig, type Config } from "../config/config.js";
+import { bannedCratesOf, mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";
 import { displayPath } from "../report/message.js";
 import type { Workspace } from "../workspace/model.js";
@@ -254,15 +254,28 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       });
       configs.set(ws.root, merged);
       const configured = resolveTargets(merged.targets ?? []);
+      // Unknown triples on the command line stopped the run already: these come from the file.
       for (const triple of configured.unknown) {
-        problems.push({ severity: "error", code: "config-invalid", message: `unknown target "${triple}" in the configuration`, file: merged.file });
+        const index = merged.targets?.findIndex((t) => t.split(",").map((v) => v.trim()).includes(triple)) ?? -1;
+        problems.push({
+          severity: "error",
+          code: "config-invalid",
+          message: `\`resolve.targets\`: unknown target "${triple}" (not in the bundled table, and \`rustc --print cfg\` did not know it)`,
+          file: merged.file,
+          position: merged.positions?.get(`resolve.targets.${index}`) ?? merged.positions?.get("resolve.targets"),
+        });
       }
+      const banned = bannedCratesOf(merged, DEFAULT_BANNED);
+      problems.push(...banned.problems);
+      // With no known target left, resolving for none would find nothing: report every locked path instead (an upper
+      // bound, never a false "clean"); the error above already makes the run exit 2.
+      const lockfileOnly = options.lockfileOnly || (configured.unknown.length > 0 && configured.targets?.length === 0);
       return {
-        bannedCrates: [...DEFAULT_BANNED, ...merged.ban].filter((c, i, all) => !merged.unban.includes(c) && all.indexOf(c) === i),
+        bannedCrates: banned.banned,
         severity: merged.severity,
         allow: merged.allow,
         problems,
-        resolution: options.lockfileOnly
+        resolution: lockfileOnly
           ? undefined
           : {
               request: { features: merged.features ?? [], allFeatures: merged.allFeatures ?? false, defaultFeatures: !merged.noDefaultFeatures },
