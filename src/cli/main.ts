@@ -17,7 +17,7 @@ import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/target
 import { createMetadataChain, type MetadataChain } from "../registry/chain.js";
 import type { MetadataStore } from "../registry/crate-manifest.js";
 import { fileMetadataStore } from "../host/metadata-store.js";
-import { userCacheDir } from "../host/cache-dir.js";
+import { usableCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
@@ -235,7 +235,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // environment; with none (an empty environment, as in-process tests give), or with --no-cache, nothing is kept.
     const home = io.env.HOME || io.env.USERPROFILE;
     if (options.cache && io.env.TLS_AUDIT_NO_CACHE !== "1" && (io.env.TLS_AUDIT_CACHE_DIR || home)) {
-      store = fileMetadataStore(join(userCacheDir(io.env, process.platform, home ?? ""), "metadata", "crates.json"));
+      const cache = usableCacheDir(io.env, process.platform, home ?? "");
+      if (!cache.problem) store = fileMetadataStore(join(cache.dir, "metadata", "crates.json"));
+      else if (io.env.TLS_AUDIT_CACHE_DIR && !options.quiet) io.stderr.write(`tls-audit: warning: ${cache.problem}\n`);
     }
     const metadata = metadataFor(host, (root) => online?.(root) ?? [], store);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { userCacheDir } from "../host/cache-dir.js";
+import { usableCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { loadBundle } from "./bundle-loader.js";
 import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
@@ -64,8 +64,15 @@ export async function run(argv: string[], dist: string): Promise<number> {
   }
 
   const build = buildId(dist);
+  const cache = usableCacheDir(env, process.platform, homedir());
+  if (cache.problem) {
+    // A directory the user named is worth a word; an unusable default one (no writable home) just means no cache.
+    if (env.TLS_AUDIT_CACHE_DIR && !quiet) writeOutput(2, `tls-audit: warning: ${cache.problem}\n`);
+    // main() and the run cache read this too.
+    env.TLS_AUDIT_NO_CACHE = "1";
+  }
   // The CLI's compiled code is kept per build; it never changes what a run finds, so --no-cache leaves it on.
-  const codeCache = build !== undefined && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(userCacheDir(env, process.platform, homedir()), "code", `cli-${build}.bin`) : undefined;
+  const codeCache = build !== undefined && !cache.problem && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(cache.dir, "code", `cli-${build}.bin`) : undefined;
   let saveCode = () => {};
   const loadCli = async (): Promise<Cli> => {
     guardOutputStreams();

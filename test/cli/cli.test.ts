@@ -130,6 +130,36 @@ describe("tls-audit on bad input", () => {
   });
 });
 
+describe("paths and summaries", () => {
+  it("gives fix edits' manifests relative to the cwd, as every other path", async () => {
+    const { report } = await json("fixtures/demo");
+    const edits = report.findings.flatMap((f) => (f.fix?.fixable ? f.fix.edits : []));
+    expect(edits.length).toBeGreaterThan(0);
+    for (const edit of edits) expect(edit.manifest).toMatch(/^fixtures\/demo\/(crates\/\w+\/)?Cargo\.toml$/);
+  });
+
+  it("says that nothing was audited when no workspace was", async () => {
+    const run = await runCli(["/definitely/not/here"]);
+    expect(run.stdout.trim().split("\n").at(-1)).toBe("✖ nothing audited: 1 input error");
+    expect(run.stdout).not.toContain("no native TLS found");
+  });
+});
+
+describe("an unusable cache directory", () => {
+  it("warns and runs without a cache instead of spinning (TLS_AUDIT_CACHE_DIR=/proc/x), even for --version", () => {
+    const env = { ...process.env, TLS_AUDIT_CACHE_DIR: "/proc/tls-audit-cache" };
+    const bin = join(repo, "bin/tls-audit.js");
+    const version = spawnSync(process.execPath, [bin, "--version"], { env, encoding: "utf8", timeout: 20_000 });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe("0.1.0");
+    expect(version.stderr).toMatch(/^tls-audit: warning: cannot use the cache directory \/proc\/tls-audit-cache \(.*\); running without a cache\n$/);
+    const run = spawnSync(process.execPath, [bin, "--format", "json", demo], { env, encoding: "utf8", timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(2);
+    expect(run.stderr.match(/cannot use the cache directory/g)).toHaveLength(1);
+  });
+});
+
 describe("bin/tls-audit.js", () => {
   it("runs the built CLI as a process", () => {
     const run = spawnSync(process.execPath, [join(repo, "bin/tls-audit.js"), "--format", "json", "fixtures/demo"], { cwd: repo, encoding: "utf8" });
