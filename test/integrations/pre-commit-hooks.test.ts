@@ -80,6 +80,17 @@ describe(".pre-commit-hooks.yaml", () => {
     expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
   });
 
+  it("is shown in the README with a rev that can exist: a full commit sha, or a tag the repository has", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### pre-commit"), readme.indexOf("### ", readme.indexOf("### pre-commit") + 4));
+    const revs = [...section.matchAll(/^\s+rev:\s*(\S+)/gm)].map((m) => m[1]!);
+    expect(revs.length).toBeGreaterThan(0);
+    const tags = spawnSync("git", ["tag", "--list"], { cwd: repo, encoding: "utf8" }).stdout?.split("\n") ?? [];
+    for (const rev of revs) expect(/^[0-9a-f]{40}$/.test(rev) || tags.includes(rev), `rev: ${rev}`).toBe(true);
+    // Tags are part of releasing.
+    expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toMatch(/Release process:[^]*git tag -a vX\.Y\.Z/);
+  });
+
   it.skipIf(spawnSync("pre-commit", ["--version"]).status !== 0)("is a valid hooks manifest for pre-commit itself", () => {
     const run = spawnSync("pre-commit", ["validate-manifest", manifestPath], { encoding: "utf8" });
     expect(run.status, run.stdout + run.stderr).toBe(0);
