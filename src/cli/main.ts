@@ -1,6 +1,6 @@
 // Command-line wiring: flags → audit → report → exit code. The only module that knows `process`.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditRequest, type AuditResult, type WorkspaceSettings } from "../audit.js";
@@ -101,6 +101,8 @@ interface CliOptions {
   printConfig?: boolean;
   timings?: boolean;
   online?: boolean;
+  manifestPath?: string;
+  package?: string[];
   /** False with --no-cache. */
   cache: boolean;
 }
@@ -186,6 +188,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .argument("[paths...]", "workspace directories, Cargo.toml or Cargo.lock files (default: the current directory)")
       .addOption(new Option("-f, --format <format>", "output format (default: stylish; github when GITHUB_ACTIONS=true and the report goes to stdout)").choices(["stylish", "json", "sarif", "github"]))
       .option("-o, --output <file>", "write the report to a file instead of stdout (for SARIF uploads)")
+      .option("--manifest-path <path>", "a Cargo.toml to audit, as cargo takes it (the same as giving it as a path)")
+      .option("-p, --package <name>", "audit only this workspace member (repeatable), as cargo's -p selects it", collect)
       .option("-q, --quiet", "report errors only: no warnings")
       .option("-F, --features <features>", "member features to enable, comma separated (repeatable)", collect)
       .option("--all-features", "enable every feature of each member")
@@ -219,7 +223,14 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       throw error;
     }
     if (!parsed) return EXIT_TOOL_ERROR;
-    const { paths, options } = parsed;
+    const { options } = parsed;
+    if (options.manifestPath !== undefined && basename(options.manifestPath) !== "Cargo.toml") {
+      // cargo's own words for the same mistake.
+      io.stderr.write(`tls-audit: the manifest-path must be a path to a Cargo.toml file: ${options.manifestPath}\n`);
+      return EXIT_TOOL_ERROR;
+    }
+    const paths = options.manifestPath !== undefined ? [...parsed.paths, options.manifestPath] : parsed.paths;
+    const packages = options.package?.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
     const { targets, unknown } = resolveTargets(options.target ?? []);
     if (unknown.length > 0) {
       io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")} (not in the bundled table, and \`rustc --print cfg\` did not know it); bundled: ${KNOWN_TRIPLES.join(", ")}\n`);
@@ -293,7 +304,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
     const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered">): AuditResult =>
-      idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, ...only });
+      idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, packages, ...only });
     // What a fix is checked against: the same audit of the planned members, in no particular order.
     const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => runAudit(over, { members, unordered: true });
     const resolution = !options.lockfileOnly;

@@ -12,7 +12,7 @@ import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 import { guardOutputStreams, writeOutput } from "./output.js";
 
 /** Flags that take a value: their value is not a path. */
-const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
+const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto", "--manifest-path", "-p", "--package"]);
 /** Flags a hook may pass that cannot make a run with nothing to check do anything. */
 const HARMLESS = new Set(["-q", "--quiet", "--write", "--diff", "--color", "--no-color", "--no-cache", "--format=stylish", "--format=github"]);
 /** A run with these writes files, prints timings or reads the network: it is never replayed from the cache. */

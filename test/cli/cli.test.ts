@@ -58,6 +58,28 @@ describe("tls-audit on the demo workspace", () => {
     expect(report.findings.map((f) => [f.dependency, f.reaches.includes("openssl-sys")])).toEqual([["reqwest", true], ["ureq", true]]);
   });
 
+  it("takes cargo's --manifest-path, and -p/--package to audit selected members", async () => {
+    const viaManifestPath = await runCli(["tls-audit", "--format", "json", "--manifest-path", "fixtures/demo/Cargo.toml"], { cwd: repo });
+    expect(viaManifestPath.code).toBe(1);
+    expect((JSON.parse(viaManifestPath.stdout) as JsonReport).findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+    const one = await json("--manifest-path", "fixtures/demo/Cargo.toml", "-p", "notify");
+    expect(one.report.findings.map((f) => `${f.member} ${f.dependency}`)).toEqual(["notify ureq"]);
+    const both = await json("fixtures/demo", "--package", "notify,bot", "--lockfile-only");
+    expect(both.report.findings.map((f) => f.member).sort()).toEqual(["bot", "notify"]);
+    const clean = await json("fixtures/demo", "-p", "graph");
+    expect([clean.code, clean.report.findings]).toEqual([0, []]);
+  });
+
+  it("refuses a --manifest-path that is not a Cargo.toml, and a --package no member has", async () => {
+    const dir = await runCli(["--manifest-path", "fixtures/demo"], { cwd: repo });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe("tls-audit: the manifest-path must be a path to a Cargo.toml file: fixtures/demo\n");
+    const unknown = await json("fixtures/demo", "-p", "nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.report.findings).toEqual([]);
+    expect(unknown.stderr).toMatch(/error: package `nope` not found in workspace .*fixtures\/demo \[package-not-found\]/);
+  });
+
   it("accepts the argument cargo passes to a subcommand", async () => {
     const direct = await runCli(["--format", "json", demo], { cwd: repo });
     const viaCargo = await runCli(["tls-audit", "--format", "json", demo], { cwd: repo });
