@@ -60,7 +60,7 @@ function run(cmd, argv, options = {}) {
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolvePromise({ stdout, stderr });
-      else reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}\n${stderr}`));
+      else reject(Object.assign(new Error(`${cmd} ${argv.join(" ")} exited ${code}\n${stderr}`), { exitCode: code, stderr }));
     });
   });
 }
@@ -201,7 +201,15 @@ async function main() {
   const dirRegistry = join(work, "dirreg");
   let server;
   try {
-    await run(debianCrates, ["bookworm", dirRegistry, "hyper-tls"], { env: { ...process.env, DEBIAN_CRATES_CACHE: debianCache } });
+    try {
+      await run(debianCrates, ["bookworm", dirRegistry, "hyper-tls"], { env: { ...process.env, DEBIAN_CRATES_CACHE: debianCache } });
+    } catch (error) {
+      // debian-crates' exit 3 (no apt, no archive key, archive unreachable) is ours too: callers skip on it.
+      if (error.exitCode !== 3) throw error;
+      process.stderr.write(error.stderr);
+      process.exitCode = 3;
+      return;
+    }
     const registry = buildRegistry(dirRegistry);
     const served = await serveRegistry(registry);
     server = served.server;

@@ -38,6 +38,11 @@ export interface AuditRequest {
    * the members with planned fixes, and the others' findings would be computed for nothing.
    */
   members?: ReadonlySet<string>;
+  /**
+   * Audit only the members with these names (`-p/--package`, as cargo selects packages); a name no workspace has
+   * is an error. Allow entries are not reported as unused then: whether one matches can only be told on every member.
+   */
+  packages?: readonly string[];
   /** Collects time per stage, for --timings. */
   timings?: Timings;
   /**
@@ -74,6 +79,8 @@ export function audit(request: AuditRequest): AuditResult {
   const problems: Problem[] = [];
   const seenRoots = new Set<string>();
   const seenProblems = new Set<string>();
+  /** The `packages` some workspace has. */
+  const found = new Set<string>();
   for (const path of request.paths.length > 0 ? request.paths : ["."]) {
     // Many paths of one workspace (a pre-commit hook's file list) load it once.
     const root = workspaceRootOf(request.host, path);
@@ -93,8 +100,9 @@ export function audit(request: AuditRequest): AuditResult {
     const settings = request.configure?.(loaded) ?? {};
     loaded.problems.push(...(settings.problems ?? []));
     const resolution = "resolution" in settings ? settings.resolution : request.resolution;
-    workspaces.push(
-      auditWorkspace(loaded, {
+    const selected = request.packages && new Set(request.packages.filter((name) => loaded.members.some((m) => m.name === name)));
+    for (const name of selected ?? []) found.add(name);
+    const audited = auditWorkspace(loaded, {
         timings: request.timings,
         rules: request.rules ?? RULES,
         bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
@@ -104,10 +112,22 @@ export function audit(request: AuditRequest): AuditResult {
         resolution: resolution && {
           ...resolution,
           metadata: resolution.metadataFor?.(loaded.root),
-          members: request.members && ((member) => request.members!.has(`${loaded.root}\0${member.name}`)),
+          members:
+            request.members || selected
+              ? (member) => (!request.members || request.members.has(`${loaded.root}\0${member.name}`)) && (!selected || selected.has(member.name))
+              : undefined,
         },
-      }),
-    );
+      });
+    if (selected) {
+      audited.findings = audited.findings.filter((f) => selected.has(f.member));
+      audited.suppressed = audited.suppressed.filter((s) => selected.has(s.finding.member));
+      audited.problems = audited.problems.filter((p) => p.code !== "allow-unused");
+    }
+    workspaces.push(audited);
+  }
+  const missing = request.packages?.filter((name) => !found.has(name)) ?? [];
+  if (missing.length > 0) {
+    problems.push({ severity: "error", code: "package-not-found", message: `package ${missing.map((n) => `\`${n}\``).join(", ")} not found in ${workspaces.length === 1 ? `workspace ${workspaces[0]!.workspace.root}` : "the audited workspaces"}` });
   }
   return { workspaces, problems };
 }

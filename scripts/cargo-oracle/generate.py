@@ -122,6 +122,16 @@ def run(cmd, cwd, check=True):
     return p
 
 
+def build_registry(cmd):
+    """Runs debian-crates; its exit 3 (no apt, no archive key, archive unreachable) becomes ours, so callers skip."""
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode == 3:
+        sys.stderr.write(p.stderr)
+        sys.exit(3)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
+
+
 TREE_LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*?)\))?")
 
 
@@ -252,7 +262,7 @@ def main():
         out = Path(args.out) / suite
         if not registry.is_dir() or not any(registry.iterdir()):
             crates = [c["name"] for c in CRATES[suite]] + ["tokio", "serde"]
-            run([args.debian_crates, suite, str(registry), *crates], ".")
+            build_registry([args.debian_crates, suite, str(registry), *crates])
         if args.collect_only:
             print(f"{suite}: {len(collect_registry(out, registry))} registry manifests")
             continue

@@ -80,12 +80,12 @@ def main():
     args = ap.parse_args()
     failed = 0
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from generate import CRATES  # the same crates the cases were generated from
+    from generate import CRATES, build_registry  # the same crates the cases were generated from
     for suite in args.suites:
         registry = Path(args.registry_root) / suite
         if not registry.is_dir() or not any(registry.iterdir()):
             tool = REPO / "scripts" / "lib" / "debian-crates.sh"
-            run([str(tool), suite, str(registry), *[c["name"] for c in CRATES[suite]], "tokio", "serde"], ".")
+            build_registry([str(tool), suite, str(registry), *[c["name"] for c in CRATES[suite]], "tokio", "serde"])
         results = []
         for case in sorted((REPO / "fixtures" / "cargo-oracle" / suite / "cases").iterdir()):
             if not case.name.startswith(args.only):

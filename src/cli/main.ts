@@ -1,6 +1,6 @@
 // Command-line wiring: flags → audit → report → exit code. The only module that knows `process`.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { inspect } from "node:util";
 import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditRequest, type AuditResult, type WorkspaceSettings } from "../audit.js";
@@ -8,7 +8,7 @@ import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
 import { auditedCrates } from "../engine/run.js";
 import { isWorkspace, loadWorkspace } from "../workspace/load.js";
-import { mergeConfig, type Config } from "../config/config.js";
+import { bannedCratesOf, mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";
 import { displayPath } from "../report/message.js";
 import type { Workspace } from "../workspace/model.js";
@@ -17,7 +17,7 @@ import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/target
 import { createMetadataChain, type MetadataChain } from "../registry/chain.js";
 import type { MetadataStore } from "../registry/crate-manifest.js";
 import { fileMetadataStore } from "../host/metadata-store.js";
-import { userCacheDir } from "../host/cache-dir.js";
+import { usableCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
 import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
@@ -101,6 +101,8 @@ interface CliOptions {
   printConfig?: boolean;
   timings?: boolean;
   online?: boolean;
+  manifestPath?: string;
+  package?: string[];
   /** False with --no-cache. */
   cache: boolean;
 }
@@ -186,6 +188,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .argument("[paths...]", "workspace directories, Cargo.toml or Cargo.lock files (default: the current directory)")
       .addOption(new Option("-f, --format <format>", "output format (default: stylish; github when GITHUB_ACTIONS=true and the report goes to stdout)").choices(["stylish", "json", "sarif", "github"]))
       .option("-o, --output <file>", "write the report to a file instead of stdout (for SARIF uploads)")
+      .option("--manifest-path <path>", "a Cargo.toml to audit, as cargo takes it (the same as giving it as a path)")
+      .option("-p, --package <name>", "audit only this workspace member (repeatable), as cargo's -p selects it", collect)
       .option("-q, --quiet", "report errors only: no warnings")
       .option("-F, --features <features>", "member features to enable, comma separated (repeatable)", collect)
       .option("--all-features", "enable every feature of each member")
@@ -219,7 +223,14 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       throw error;
     }
     if (!parsed) return EXIT_TOOL_ERROR;
-    const { paths, options } = parsed;
+    const { options } = parsed;
+    if (options.manifestPath !== undefined && basename(options.manifestPath) !== "Cargo.toml") {
+      // cargo's own words for the same mistake.
+      io.stderr.write(`tls-audit: the manifest-path must be a path to a Cargo.toml file: ${options.manifestPath}\n`);
+      return EXIT_TOOL_ERROR;
+    }
+    const paths = options.manifestPath !== undefined ? [...parsed.paths, options.manifestPath] : parsed.paths;
+    const packages = options.package?.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
     const { targets, unknown } = resolveTargets(options.target ?? []);
     if (unknown.length > 0) {
       io.stderr.write(`tls-audit: unknown target ${unknown.map((t) => `"${t}"`).join(", ")} (not in the bundled table, and \`rustc --print cfg\` did not know it); bundled: ${KNOWN_TRIPLES.join(", ")}\n`);
@@ -235,7 +246,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // environment; with none (an empty environment, as in-process tests give), or with --no-cache, nothing is kept.
     const home = io.env.HOME || io.env.USERPROFILE;
     if (options.cache && io.env.TLS_AUDIT_NO_CACHE !== "1" && (io.env.TLS_AUDIT_CACHE_DIR || home)) {
-      store = fileMetadataStore(join(userCacheDir(io.env, process.platform, home ?? ""), "metadata", "crates.json"));
+      const cache = usableCacheDir(io.env, process.platform, home ?? "");
+      if (!cache.problem) store = fileMetadataStore(join(cache.dir, "metadata", "crates.json"));
+      else if (io.env.TLS_AUDIT_CACHE_DIR && !options.quiet) io.stderr.write(`tls-audit: warning: ${cache.problem}\n`);
     }
     const metadata = metadataFor(host, (root) => online?.(root) ?? [], store);
     const given = (name: string) => parsedProgram?.getOptionValueSource(name) === "cli";
@@ -254,15 +267,28 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       });
       configs.set(ws.root, merged);
       const configured = resolveTargets(merged.targets ?? []);
+      // Unknown triples on the command line stopped the run already: these come from the file.
       for (const triple of configured.unknown) {
-        problems.push({ severity: "error", code: "config-invalid", message: `unknown target "${triple}" in the configuration`, file: merged.file });
+        const index = merged.targets?.findIndex((t) => t.split(",").map((v) => v.trim()).includes(triple)) ?? -1;
+        problems.push({
+          severity: "error",
+          code: "config-invalid",
+          message: `\`resolve.targets\`: unknown target "${triple}" (not in the bundled table, and \`rustc --print cfg\` did not know it)`,
+          file: merged.file,
+          position: merged.positions?.get(`resolve.targets.${index}`) ?? merged.positions?.get("resolve.targets"),
+        });
       }
+      const banned = bannedCratesOf(merged, DEFAULT_BANNED);
+      problems.push(...banned.problems);
+      // With no known target left, resolving for none would find nothing: report every locked path instead (an upper
+      // bound, never a false "clean"); the error above already makes the run exit 2.
+      const lockfileOnly = options.lockfileOnly || (configured.unknown.length > 0 && configured.targets?.length === 0);
       return {
-        bannedCrates: [...DEFAULT_BANNED, ...merged.ban].filter((c, i, all) => !merged.unban.includes(c) && all.indexOf(c) === i),
+        bannedCrates: banned.banned,
         severity: merged.severity,
         allow: merged.allow,
         problems,
-        resolution: options.lockfileOnly
+        resolution: lockfileOnly
           ? undefined
           : {
               request: { features: merged.features ?? [], allFeatures: merged.allFeatures ?? false, defaultFeatures: !merged.noDefaultFeatures },
@@ -278,7 +304,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
     const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered">): AuditResult =>
-      idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, ...only });
+      idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, packages, ...only });
     // What a fix is checked against: the same audit of the planned members, in no particular order.
     const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => runAudit(over, { members, unordered: true });
     const resolution = !options.lockfileOnly;

@@ -5,14 +5,14 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { userCacheDir } from "../host/cache-dir.js";
+import { usableCacheDir } from "../host/cache-dir.js";
 import { nodeHost } from "../host/index.js";
 import { loadBundle } from "./bundle-loader.js";
 import { NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 import { guardOutputStreams, writeOutput } from "./output.js";
 
 /** Flags that take a value: their value is not a path. */
-const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto"]);
+const VALUED = new Set(["-f", "--format", "-o", "--output", "-F", "--features", "--target", "--roots", "--crypto", "--manifest-path", "-p", "--package"]);
 /** Flags a hook may pass that cannot make a run with nothing to check do anything. */
 const HARMLESS = new Set(["-q", "--quiet", "--write", "--diff", "--color", "--no-color", "--no-cache", "--format=stylish", "--format=github"]);
 /** A run with these writes files, prints timings or reads the network: it is never replayed from the cache. */
@@ -64,8 +64,15 @@ export async function run(argv: string[], dist: string): Promise<number> {
   }
 
   const build = buildId(dist);
+  const cache = usableCacheDir(env, process.platform, homedir());
+  if (cache.problem) {
+    // A directory the user named is worth a word; an unusable default one (no writable home) just means no cache.
+    if (env.TLS_AUDIT_CACHE_DIR && !quiet) writeOutput(2, `tls-audit: warning: ${cache.problem}\n`);
+    // main() and the run cache read this too.
+    env.TLS_AUDIT_NO_CACHE = "1";
+  }
   // The CLI's compiled code is kept per build; it never changes what a run finds, so --no-cache leaves it on.
-  const codeCache = build !== undefined && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(userCacheDir(env, process.platform, homedir()), "code", `cli-${build}.bin`) : undefined;
+  const codeCache = build !== undefined && !cache.problem && env.TLS_AUDIT_NO_CODE_CACHE !== "1" ? join(cache.dir, "code", `cli-${build}.bin`) : undefined;
   let saveCode = () => {};
   const loadCli = async (): Promise<Cli> => {
     guardOutputStreams();

@@ -2,6 +2,7 @@
 import { getStaticTOMLValue, ParseError, type AST } from "toml-eslint-parser";
 import { tomlProgram } from "../manifest/toml-ast.js";
 import type { Problem, SourcePosition } from "../problems.js";
+import { isCargoReq } from "../util/cargo-semver.js";
 
 export type ConfiguredSeverity = "error" | "warning" | "off";
 
@@ -34,6 +35,11 @@ export interface Config {
   allow: AllowEntry[];
   /** Where the configuration came from; undefined when none was found. */
   file?: string;
+  /**
+   * Where each key and array element is written ("resolve.targets", "unban.0"), for the checks that need more than
+   * the file (targets need rustc, unban the banned set).
+   */
+  positions?: ReadonlyMap<string, SourcePosition>;
 }
 
 export const EMPTY_CONFIG: Config = { ban: [], unban: [], severity: {}, allow: [] };
@@ -49,6 +55,9 @@ function keyPositions(program: AST.TOMLProgram, prefix: string[]): Map<string, S
     const full = [...path, ...names(kv.key)].map(String);
     positions.set(full.join("."), { line: kv.loc.start.line, column: kv.loc.start.column + 1 });
     if (kv.value.type === "TOMLInlineTable") for (const inner of kv.value.body) visit(full, inner);
+    if (kv.value.type === "TOMLArray") {
+      kv.value.elements.forEach((element, index) => positions.set([...full, index].join("."), { line: element.loc.start.line, column: element.loc.start.column + 1 }));
+    }
   };
   for (const item of program.body[0].body) {
     if (item.type === "TOMLKeyValue") visit([], item);
@@ -104,7 +113,7 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
     fail("", "the tls-audit configuration must be a table");
     return { problems };
   }
-  const config: Config = { ban: [], unban: [], severity: {}, allow: [], file };
+  const config: Config = { ban: [], unban: [], severity: {}, allow: [], file, positions: at };
   const strings = (value: unknown, key: string): string[] => {
     if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
     fail(key, `\`${key}\` must be an array of strings`);
@@ -165,6 +174,9 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
         unknown(key, Object.keys(entry), ALLOW_KEYS);
         if (typeof entry.dependency !== "string") return fail(key, "`[[allow]]` needs `dependency`: the direct dependency whose path is allowed");
         if (typeof entry.reason !== "string" || entry.reason.trim() === "") return fail(key, "`[[allow]]` needs a `reason`");
+        if (entry.version !== undefined && (typeof entry.version !== "string" || !isCargoReq(entry.version))) {
+          return fail(`${key}.version`, `\`[[allow]] version\` must be a cargo version requirement such as "0.11" or ">=0.11, <0.13"; got ${JSON.stringify(entry.version)}`);
+        }
         const crates = entry.crates !== undefined ? strings(entry.crates, `${key}.crates`) : typeof entry.crate === "string" ? [entry.crate] : [];
         config.allow.push({
           dependency: entry.dependency,
@@ -179,6 +191,26 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
     }
   }
   return { config, problems };
+}
+
+/**
+ * The banned set a configuration gives, from the default one. An `unban` of a crate that is not banned does
+ * nothing, which is most likely a typo: a warning at the entry.
+ */
+export function bannedCratesOf(config: Config, defaults: readonly string[]): { banned: string[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const candidates = [...defaults, ...config.ban];
+  config.unban.forEach((name, index) => {
+    if (candidates.includes(name)) return;
+    problems.push({
+      severity: "warning",
+      code: "config-invalid",
+      message: `\`unban\` names "${name}", which is not banned (banned: ${[...new Set(candidates)].join(", ")}); it has no effect`,
+      file: config.file,
+      position: config.positions?.get(`unban.${index}`) ?? config.positions?.get("unban"),
+    });
+  });
+  return { banned: candidates.filter((c, i) => !config.unban.includes(c) && candidates.indexOf(c) === i), problems };
 }
 
 /** CLI flags win over the file; lists given on the command line replace the file's. */

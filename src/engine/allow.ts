@@ -21,7 +21,16 @@ export function inlineAllow(line: string): { crates: string[]; reason?: string }
   return { crates, reason: match[2]?.trim() || undefined };
 }
 
-const covers = (crates: string[], finding: Finding) => crates.length === 0 || crates.includes("*") || finding.path.some((step) => crates.includes(step.name));
+/**
+ * Whether an allow's names cover a finding: a crate on its why-path, a banned crate it reaches (the message names
+ * those, not only the path's), or the rule's id.
+ */
+const covers = (names: string[], finding: Finding) =>
+  names.length === 0 ||
+  names.includes("*") ||
+  names.includes(finding.ruleId) ||
+  finding.reaches.some((name) => names.includes(name)) ||
+  finding.path.some((step) => names.includes(step.name));
 
 /**
  * Splits findings into kept and suppressed. An allow entry that suppresses nothing, or an inline allow without
@@ -32,6 +41,8 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
   const suppressed: Suppression[] = [];
   const problems: Problem[] = [];
   const used = new Set<AllowEntry>();
+  /** Inline allows that covered a finding, as `file\0line`. */
+  const usedInline = new Set<string>();
   // Split once per manifest; one without an allow comment is not looked at, nor are its findings' positions.
   const lines = new Map<string, readonly string[] | null>();
   const linesOf = (file: string) => {
@@ -43,6 +54,17 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
     return split;
   };
   for (const finding of findings) {
+    const places = [{ file: finding.manifest, at: finding }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, at: finding.inheritedFrom }] : [])];
+    const inline = places
+      .flatMap(({ file, at }) => {
+        const split = linesOf(file);
+        if (!split) return [];
+        const line = at.line;
+        return [{ file, line, allow: inlineAllow(split[line - 1] ?? "") }];
+      })
+      .find((p) => p.allow && covers(p.allow.crates, finding));
+    // An inline allow on the line counts as used even when a config entry suppresses the finding first.
+    if (inline) usedInline.add(`${inline.file}\0${inline.line}`);
     const entry = allows.find(
       (a) =>
         a.dependency === finding.dependency &&
@@ -55,15 +77,6 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
       suppressed.push({ finding, reason: entry.reason, by: "config" });
       continue;
     }
-    const places = [{ file: finding.manifest, at: finding }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, at: finding.inheritedFrom }] : [])];
-    const inline = places
-      .flatMap(({ file, at }) => {
-        const split = linesOf(file);
-        if (!split) return [];
-        const line = at.line;
-        return [{ file, line, allow: inlineAllow(split[line - 1] ?? "") }];
-      })
-      .find((p) => p.allow && covers(p.allow.crates, finding));
     if (inline?.allow) {
       if (!inline.allow.reason) {
         problems.push({ severity: "warning", code: "allow-without-reason", message: "inline `tls-audit: allow(...)` needs `reason: …`; the finding is reported anyway", file: inline.file, position: { line: inline.line, column: 1 } });
@@ -83,6 +96,20 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
       message: `this [[allow]] entry (dependency "${entry.dependency}"${entry.crates.length ? `, crates ${entry.crates.join(", ")}` : ""}) matches no finding any more; remove it`,
       file: entry.file,
       position: entry.position,
+    });
+  }
+  // Inline allows rot as config entries do: one that covered no finding is reported the same way.
+  for (const file of texts.keys()) {
+    linesOf(file)?.forEach((line, index) => {
+      const allow = inlineAllow(line);
+      if (!allow || usedInline.has(`${file}\0${index + 1}`)) return;
+      problems.push({
+        severity: "warning",
+        code: "allow-unused",
+        message: `this inline allow(${allow.crates.join(", ")}) matches no finding on its line; remove it`,
+        file,
+        position: { line: index + 1, column: line.indexOf("#") + 1 },
+      });
     });
   }
   return { kept, suppressed, problems };

@@ -1,6 +1,7 @@
 // Safe writes for --write: temp file in the same directory, fsync, rename; refuses when the file changed under us.
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
-import { basename, dirname, join, relative, isAbsolute } from "node:path";
+import { closeSync, fstatSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { basename, dirname, join, relative, isAbsolute, resolve } from "node:path";
+import { makeDirectories } from "./cache-dir.js";
 import { describeFsError } from "./index.js";
 
 export class HostWriteError extends Error {
@@ -113,7 +114,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
  */
 export function writeCacheFile(path: string, text: string | Uint8Array): boolean {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectories(dirname(path));
     replaceAtomically(path, text, 0o644, path);
     return true;
   } catch {
@@ -154,7 +155,27 @@ export function writeReportFile(path: string, text: string | Uint8Array): void {
   if (existing?.isDirectory()) throw new HostWriteError(path, "cannot write: it is a directory");
   if (existing && !existing.isFile()) return writeInto(path, existing, text);
   if (existing && readOnlyMode(existing.mode)) throw new HostWriteError(path, "cannot write: it is read-only");
-  replaceAtomically(existing ? realpathSync(path) : path, text, existing ? existing.mode & 0o7777 : 0o644, path);
+  replaceAtomically(existing ? realpathSync(path) : danglingTarget(path), text, existing ? existing.mode & 0o7777 : 0o644, path);
+}
+
+/**
+ * Where a new file at `path` goes: through a symlink whose target does not exist yet (a chain of them, as the
+ * kernel follows), the target is created and the link kept, as a shell's `>` does; otherwise `path` itself.
+ */
+function danglingTarget(path: string): string {
+  let at = path;
+  // The kernel gives up after 40 links (ELOOP); so does this.
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return at;
+      link = readlinkSync(at);
+    } catch {
+      return at;
+    }
+    at = resolve(dirname(at), link);
+  }
+  throw new HostWriteError(path, "cannot write: too many levels of symbolic links");
 }
 
 function writeInto(path: string, stats: Stats, text: string | Uint8Array): void {

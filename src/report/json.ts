@@ -97,7 +97,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       line: f.line,
       column: f.column,
       inheritedFrom: f.inheritedFrom ? { ...f.inheritedFrom, manifest: rel(f.inheritedFrom.manifest) } : null,
-      fix: f.fix && (f.fix.fixable ? { ...f.fix, changes: f.fix.changes.map((c) => ({ ...c, manifest: rel(c.manifest) })) } : f.fix),
+      fix: f.fix && (f.fix.fixable ? { ...f.fix, changes: f.fix.changes.map((c) => ({ ...c, manifest: rel(c.manifest) })), edits: f.fix.edits.map((e) => ({ ...e, manifest: rel(e.manifest) })) } : f.fix),
       };
       if (f.platforms) entry.platforms = f.platforms;
       if (f.unverified) entry.unverified = true;

@@ -175,6 +175,8 @@ export function formatSummary(result: AuditResult, cwd: string, palette: Palette
   });
   const audited = modes.length > 0 ? `audited ${modes.join(", ")}` : "no workspace audited";
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  // No workspace at all means nothing was looked at: "no native TLS found" would read as a clean result.
+  if (result.workspaces.length === 0) return problems > 0 ? `${palette.red("✖")} nothing audited: ${plural(problems, "input error")}` : "nothing audited";
   if (findings.length === 0) {
     const mark = problems > 0 ? palette.red("✖") : "✔";
     return `${mark} no native TLS found${problems > 0 ? `, but ${plural(problems, "input error")} kept parts unaudited` : ""} · ${audited}`;

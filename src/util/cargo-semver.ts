@@ -36,3 +36,8 @@ export function satisfiesCargoReq(version: string, req: string): boolean {
   const parsedVersion = range && parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS));
   return parsedVersion ? range.test(parsedVersion) : false;
 }
+
+/** Whether `req` is a version requirement cargo's syntax allows (as far as node-semver reads it). */
+export function isCargoReq(req: string): boolean {
+  return req.trim() !== "" && parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS)) !== null;
+}

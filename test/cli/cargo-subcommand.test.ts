@@ -20,5 +20,9 @@ describe.skipIf(!hasCargo)("cargo tls-audit", () => {
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);
     expect(execFileSync("cargo", ["tls-audit", "--version"], { env, encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // What cargo users type out of habit: --manifest-path and -p.
+    const selected = spawnSync("cargo", ["tls-audit", "--format", "json", "--manifest-path", "fixtures/demo/Cargo.toml", "-p", "notify"], { cwd: repo, env, encoding: "utf8" });
+    expect(selected.status, selected.stderr).toBe(1);
+    expect((JSON.parse(selected.stdout) as JsonReport).findings.map((f) => `${f.member} ${f.dependency}`)).toEqual(["notify ureq"]);
   });
 });

@@ -64,6 +64,28 @@ describe("tls-audit on the demo workspace", () => {
     expect(report.findings.map((f) => [f.dependency, f.reaches.includes("openssl-sys")])).toEqual([["reqwest", true], ["reqwest", true], ["ureq", true]]);
   });
 
+  it("takes cargo's --manifest-path, and -p/--package to audit selected members", async () => {
+    const viaManifestPath = await runCli(["tls-audit", "--format", "json", "--manifest-path", "fixtures/demo/Cargo.toml"], { cwd: repo });
+    expect(viaManifestPath.code).toBe(1);
+    expect((JSON.parse(viaManifestPath.stdout) as JsonReport).findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+    const one = await json("--manifest-path", "fixtures/demo/Cargo.toml", "-p", "notify");
+    expect(one.report.findings.map((f) => `${f.member} ${f.dependency}`)).toEqual(["notify ureq"]);
+    const both = await json("fixtures/demo", "--package", "notify,bot", "--lockfile-only");
+    expect(both.report.findings.map((f) => f.member).sort()).toEqual(["bot", "notify"]);
+    const clean = await json("fixtures/demo", "-p", "graph");
+    expect([clean.code, clean.report.findings]).toEqual([0, []]);
+  });
+
+  it("refuses a --manifest-path that is not a Cargo.toml, and a --package no member has", async () => {
+    const dir = await runCli(["--manifest-path", "fixtures/demo"], { cwd: repo });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe("tls-audit: the manifest-path must be a path to a Cargo.toml file: fixtures/demo\n");
+    const unknown = await json("fixtures/demo", "-p", "nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.report.findings).toEqual([]);
+    expect(unknown.stderr).toMatch(/error: package `nope` not found in workspace .*fixtures\/demo \[package-not-found\]/);
+  });
+
   it("accepts the argument cargo passes to a subcommand", async () => {
     const direct = await runCli(["--format", "json", demo], { cwd: repo });
     const viaCargo = await runCli(["tls-audit", "--format", "json", demo], { cwd: repo });
@@ -144,6 +166,36 @@ describe("tls-audit on bad input", () => {
     expect(run.stderr).toContain("cargo update -w");
     expect(run.stderr).toContain('Cargo.toml:2:1: error: member pattern "missing/*" matches no directory');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("paths and summaries", () => {
+  it("gives fix edits' manifests relative to the cwd, as every other path", async () => {
+    const { report } = await json("fixtures/demo");
+    const edits = report.findings.flatMap((f) => (f.fix?.fixable ? f.fix.edits : []));
+    expect(edits.length).toBeGreaterThan(0);
+    for (const edit of edits) expect(edit.manifest).toMatch(/^fixtures\/demo\/(crates\/\w+\/)?Cargo\.toml$/);
+  });
+
+  it("says that nothing was audited when no workspace was", async () => {
+    const run = await runCli(["/definitely/not/here"]);
+    expect(run.stdout.trim().split("\n").at(-1)).toBe("✖ nothing audited: 1 input error");
+    expect(run.stdout).not.toContain("no native TLS found");
+  });
+});
+
+describe("an unusable cache directory", () => {
+  it("warns and runs without a cache instead of spinning (TLS_AUDIT_CACHE_DIR=/proc/x), even for --version", () => {
+    const env = { ...process.env, TLS_AUDIT_CACHE_DIR: "/proc/tls-audit-cache" };
+    const bin = join(repo, "bin/tls-audit.js");
+    const version = spawnSync(process.execPath, [bin, "--version"], { env, encoding: "utf8", timeout: 20_000 });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe("0.1.0");
+    expect(version.stderr).toMatch(/^tls-audit: warning: cannot use the cache directory \/proc\/tls-audit-cache \(.*\); running without a cache\n$/);
+    const run = spawnSync(process.execPath, [bin, "--format", "json", demo], { env, encoding: "utf8", timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(2);
+    expect(run.stderr.match(/cannot use the cache directory/g)).toHaveLength(1);
   });
 });
 

@@ -131,4 +131,16 @@ describe("--output into what is not a new or regular file", () => {
     expect(statSync(join(dir, "real.json")).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
   });
+
+  it("writes through a dangling symlink (a chain of them) to its target, as `>` does, and keeps the links", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tls-audit-out-"));
+    symlinkSync("middle.json", join(dir, "link.json"));
+    symlinkSync("real.json", join(dir, "middle.json"));
+    const run = spawnSync(process.execPath, [bin, "--no-cache", "--format", "json", "--output", join(dir, "link.json"), demo], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(lstatSync(join(dir, "middle.json")).isSymbolicLink()).toBe(true);
+    expect(json(readFileSync(join(dir, "real.json"), "utf8"))).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(["link.json", "middle.json", "real.json"]);
+  });
 });

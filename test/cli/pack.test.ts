@@ -1,6 +1,6 @@
 // `npm pack`, then install the tarball into a temporary prefix: the installed tls-audit and the library API work.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,13 +8,25 @@ import { describe, expect, it } from "vitest";
 const repo = join(import.meta.dirname, "../..");
 const npmWorks = spawnSync("npm", ["--version"], { encoding: "utf8" }).status === 0;
 
+describe("package.json", () => {
+  it("ships no install-time script: the tarball is built already, and npm would warn about one", () => {
+    const { scripts } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    for (const name of ["preinstall", "install", "postinstall", "prepare"]) expect(scripts, name).not.toHaveProperty(name);
+    // What builds instead: packing (which pre-commit and git installs do), starting and testing.
+    for (const name of ["prepack", "prestart", "test"]) expect(scripts[name], name).toMatch(/npm run build/);
+  });
+});
+
 describe.skipIf(!npmWorks || process.env.TLS_AUDIT_SKIP_PACK === "1")("npm pack", () => {
   it("installs a working tls-audit from the tarball", { timeout: 240_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "tls-audit-pack-"));
     execFileSync("npm", ["pack", "--pack-destination", out, "--silent"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
     const tarball = readdirSync(out).find((f) => f.endsWith(".tgz"))!;
     const prefix = join(out, "prefix");
-    execFileSync("npm", ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", join(out, tarball)], { stdio: ["ignore", "pipe", "pipe"] });
+    const install = spawnSync("npm", ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", join(out, tarball)], { encoding: "utf8" });
+    expect(install.status, install.stderr).toBe(0);
+    // npm 11 warns about (and will not run) a shipped install script such as `prepare`.
+    expect(install.stderr).not.toMatch(/install-scripts|prepare/);
     const run = spawnSync(join(prefix, "bin", "tls-audit"), ["--format", "json", join(repo, "fixtures/demo")], { encoding: "utf8" });
     expect(run.status).toBe(1);
     expect((JSON.parse(run.stdout) as { findings: { dependency: string }[] }).findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);

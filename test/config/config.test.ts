@@ -94,6 +94,75 @@ describe("configuration through the CLI", () => {
   });
 });
 
+describe("configuration checked as strictly as flags", () => {
+  it("reports an unknown configured target at its element, exit 2, instead of an internal error", async () => {
+    const { code, stderr, report } = await json(demo(`[resolve]\ntargets = [\n  "x86_64-unknown-linux-gnu",\n  "bogus-target",\n]\n`));
+    expect(stderr).not.toMatch(/internal error/);
+    expect(stderr).toContain('tls-audit.toml:4:3: error: `resolve.targets`: unknown target "bogus-target"');
+    expect(code).toBe(2);
+    // The known target is still audited.
+    expect(report.findings.map((f) => f.dependency).sort()).toEqual(["reqwest", "ureq"]);
+  });
+
+  it("with only unknown targets, reports every locked path rather than nothing", async () => {
+    const { code, stderr, report } = await json(demo(`[resolve]\ntargets = ["bogus-target"]\n`));
+    expect(stderr).toContain('tls-audit.toml:2:12: error: `resolve.targets`: unknown target "bogus-target"');
+    expect(code).toBe(2);
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it("rejects an [[allow]] version that is no version requirement", () => {
+    const { problems } = parseConfig(`[[allow]]\ndependency = "reqwest"\nversion = "not a version"\nreason = "x"\n`, "/ws/tls-audit.toml", []);
+    expect(problems).toEqual([expect.objectContaining({ severity: "error", code: "config-invalid", position: { line: 3, column: 1 }, message: expect.stringContaining('got "not a version"') })]);
+  });
+
+  it("warns about an unban of a crate that is not banned, at the entry", async () => {
+    const { code, stderr } = await json(demo(`unban = ["openssl", "serde"]\n`));
+    expect(stderr).toContain('tls-audit.toml:1:21: warning: `unban` names "serde", which is not banned');
+    expect(stderr).not.toContain('"openssl", which');
+    expect(code).toBe(1);
+  });
+
+  it("warns about every configuration source present beside the one used, naming it", async () => {
+    const dir = demo(`[severity]\ndev = "off"\n`);
+    mkdirSync(join(dir, ".config"));
+    writeFileSync(join(dir, ".config/tls-audit.toml"), `ban = ["curl-sys"]\n`);
+    const root = join(dir, "Cargo.toml");
+    const before = readFileSync(root, "utf8");
+    writeFileSync(root, `${before}\n[workspace.metadata.tls-audit]\nunban = ["openssl"]\n`);
+    const { stderr } = await json(dir);
+    const line = before.split("\n").length + 1;
+    expect(stderr).toContain(".config/tls-audit.toml:1:1: warning: this configuration is ignored: ");
+    expect(stderr).toContain(`Cargo.toml:${line}:1: warning: this configuration is ignored: `);
+    expect(stderr.match(/is ignored/g)).toHaveLength(2);
+    expect(stderr).toMatch(/tls-audit\.toml is used instead/);
+  });
+});
+
+describe("allow matching", () => {
+  it("matches an [[allow]] crate on what the finding reaches, not only its why-path", async () => {
+    const { report, stderr } = await json(demo(`[[allow]]\ndependency = "ureq"\ncrate = "openssl"\nreason = "pager needs the corporate CA"\n`));
+    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest"]);
+    expect(stderr).not.toContain("allow");
+  });
+
+  it("matches inline allows by reached crate and by rule id, and warns about one that matches nothing", async () => {
+    const dir = demo();
+    const notify = join(dir, "crates/notify/Cargo.toml");
+    const text = readFileSync(notify, "utf8")
+      .replace('"native-tls"] }', '"native-tls"] } # tls-audit: allow(openssl) reason: pager needs the corporate CA')
+      .replace("log.workspace = true", "log.workspace = true # tls-audit: allow(native-tls) reason: stale");
+    writeFileSync(notify, text);
+    const root = join(dir, "Cargo.toml");
+    writeFileSync(root, readFileSync(root, "utf8").replace('reqwest = "0.11"', 'reqwest = "0.11" # tls-audit: allow(no-native-tls) reason: legacy proxy'));
+    const { report, stderr } = await json(dir);
+    expect(report.findings).toEqual([]);
+    expect(report.summary.suppressed).toBe(2);
+    const line = text.split("\n").findIndex((l) => l.startsWith("log.workspace")) + 1;
+    expect(stderr.trim().split("\n")).toEqual([`crates/notify/Cargo.toml:${line}:22: warning: this inline allow(native-tls) matches no finding on its line; remove it [allow-unused]`]);
+  });
+});
+
 describe("parseConfig on a Cargo.toml", () => {
   it("finds the table however its key is spelled, and reports none when it is absent", () => {
     const prefix = ["workspace", "metadata", "tls-audit"];

@@ -1,23 +1,19 @@
 // Live test: re-run scripts/gen-registry-formats.mjs with real cargo and compare with the committed fixture.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { indexCacheProvider } from "../../src/registry/index-cache.js";
 import { registrySrcProvider } from "../../src/registry/registry-src.js";
 import { vendorProvider } from "../../src/registry/vendor.js";
+import { liveRegistryUnavailable, REGISTRY_UNAVAILABLE, unavailableReason } from "../helpers/live.js";
 import { comparable, fixtureDir, fixtureHost, locked, SAMPLE, VENDOR_SAMPLE } from "./fixture-host.js";
 
-const hasCargo = spawnSync("cargo", ["--version"], { stdio: "ignore" }).status === 0;
-// debian-crates fetches Debian's packaged crates with apt-get.
-const hasDebianCrates =
-  existsSync(process.env.DEBIAN_CRATES ?? join(import.meta.dirname, "../../scripts/lib/debian-crates.sh")) &&
-  spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0 &&
-  existsSync("/usr/share/keyrings/debian-archive-keyring.gpg");
 const script = join(import.meta.dirname, "../../scripts/gen-registry-formats.mjs");
 
-describe.skipIf(!hasCargo || !hasDebianCrates)("gen-registry-formats.mjs with real cargo", () => {
+// Skipped, with the reason, without cargo, apt or Debian's archive (test/helpers/live.ts); CI has them all.
+describe("gen-registry-formats.mjs with real cargo", () => {
   const out = mkdtempSync(join(tmpdir(), "registry-formats-live-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -30,9 +26,13 @@ describe.skipIf(!hasCargo || !hasDebianCrates)("gen-registry-formats.mjs with re
     };
   }
 
-  it("regenerates metadata equal to the committed fixture", { timeout: 600_000 }, () => {
+  it("regenerates metadata equal to the committed fixture", { timeout: 600_000 }, (ctx) => {
+    const skip = liveRegistryUnavailable(["cargo"]);
+    if (skip) ctx.skip(skip);
     // The port may differ from the fixture's if it is taken, so compare what the providers read, not paths.
-    execFileSync(process.execPath, [script, "--out", out], { stdio: "pipe", env: { ...process.env, REGISTRY_PORT: "0" } });
+    const run = spawnSync(process.execPath, [script, "--out", out], { encoding: "utf8", env: { ...process.env, REGISTRY_PORT: "0" } });
+    if (run.status === REGISTRY_UNAVAILABLE) ctx.skip(unavailableReason(run.stderr));
+    expect(run.status, run.stderr).toBe(0);
     expect(readFileSync(join(out, "workspace/Cargo.lock"), "utf8")).toBe(readFileSync(join(fixtureDir, "workspace/Cargo.lock"), "utf8"));
     const fresh = providersFor(out);
     const committed = providersFor(fixtureDir);
