@@ -44,6 +44,8 @@ export type MaybeInherited<T> = { value: T } | { inherited: true };
 
 export interface PackageSection {
   name?: string;
+  /** `name` is there but not a string: the parser reported it, so "no name" would be a second, wrong, message. */
+  nameInvalid?: boolean;
   version?: MaybeInherited<string>;
   edition?: MaybeInherited<string>;
   /** `package.workspace`: explicit path to the workspace root. */

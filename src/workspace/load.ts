@@ -165,6 +165,7 @@ function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: stri
 function toLocalPackage(manifest: Manifest, root: Manifest, rootDir: string, isMember: boolean, problems: Problem[]): LocalPackage | undefined {
   const name = manifest.package?.name;
   if (!manifest.package || name === undefined) {
+    if (manifest.package?.nameInvalid) return undefined;
     problems.push({
       severity: "error",
       code: "manifest-missing-package-name",

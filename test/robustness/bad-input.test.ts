@@ -172,6 +172,26 @@ describe("manifest content", () => {
     expect(run.stderr).toContain("Cargo.toml:1:1: error: `[package]` has no `name` [manifest-missing-package-name]");
   });
 
+  // Cargo refuses these manifests; the audit used to warn, or (members as a string) say "✔ … (0 members)", exit 0.
+  it.each([
+    ["members as a string", { "Cargo.toml": `[workspace]\nmembers = "crates/*"\n` }, 'Cargo.toml:2:1: error: `workspace.members`: invalid type: string "crates/*", expected a sequence [manifest-invalid-type]'],
+    ["a dependency as a number", { "Cargo.toml": pkg("a", "reqwest = 5\n") }, "Cargo.toml:7:1: error: `dependencies.reqwest`: invalid type: integer `5`, expected a version string"],
+    ["features as a string", { "Cargo.toml": pkg("a", `reqwest = { version = "0.12", features = "json" }\n`) }, 'Cargo.toml:7:31: error: `dependencies.reqwest.features`: invalid type: string "json", expected a sequence'],
+    ["a name that is no string", { "Cargo.toml": `[package]\nname = 5\nversion = "0.1.0"\n` }, "Cargo.toml:2:1: error: `package.name`: invalid type: integer `5`, expected a string [manifest-invalid-type]"],
+  ])("%s: file:line:col in cargo's words, exit 2", async (_name, files, message) => {
+    const run = await audit(workspace({ ...files, "Cargo.lock": lockOf() }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain("has no `name`");
+  });
+
+  it("a dependency of the wrong type leaves the others audited", async () => {
+    const run = await audit(workspace({ "Cargo.toml": pkg("a", `openssl = "0.10"\nreqwest = { version = "0.12", optional = "yes" }\n`), "Cargo.lock": opensslLock }));
+    expect(run.code).toBe(2);
+    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl"]);
+    expect(run.report.problems.map((p) => p.code)).toContain("manifest-invalid-type");
+  });
+
   it("a member glob that matches nothing", async () => {
     const run = await audit(workspace({ "Cargo.toml": `[workspace]\nmembers = ["crates/*"]\n`, "Cargo.lock": lockOf() }));
     expect(run.code).toBe(2);
