@@ -75,6 +75,11 @@ export interface Manifest {
   package?: PackageSection;
   workspace?: WorkspaceSection;
   dependencies: DependencyDecl[];
+  /**
+   * `[patch.<source>]` entries (kind "normal", no target; keyPath ["patch", source, key]). Cargo obeys them in the
+   * workspace root only.
+   */
+  patches: DependencyDecl[];
   /** The `[features]` table as written. */
   features: Record<string, string[]>;
   /** `[lib] proc-macro = true`. */

@@ -223,7 +223,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     return decls;
   };
 
-  const manifest: Manifest = { file, text, dependencies: [], features: {} };
+  const manifest: Manifest = { file, text, dependencies: [], patches: [], features: {} };
 
   for (const [tableName, kind] of DEPENDENCY_TABLES) {
     manifest.dependencies.push(...readDependencies(doc[tableName], [tableName], kind, null));
@@ -237,6 +237,10 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     for (const [tableName, kind] of DEPENDENCY_TABLES) {
       manifest.dependencies.push(...readDependencies(platform[tableName], ["target", target, tableName], kind, target));
     }
+  }
+
+  for (const [source, entries] of Object.entries(table(doc.patch, ["patch"]) ?? {})) {
+    manifest.patches.push(...readDependencies(entries, ["patch", source], "normal", null));
   }
 
   // `[project]` is the pre-2018 spelling of `[package]`; cargo still reads it.

@@ -288,6 +288,31 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
   const pathPackages: LocalPackage[] = [];
   const pathDirs = new Set<string>();
   const queue = [...members];
+  const addPathPackage = (dir: string) => {
+    pathDirs.add(dir);
+    const manifest = readManifest(host, join(dir, "Cargo.toml"), problems, stage);
+    const local = manifest && toLocalPackage(manifest, manifest.workspace ? manifest : rootManifest, root, false, problems);
+    if (local) {
+      pathPackages.push(local);
+      queue.push(local);
+    }
+  };
+  // A `[patch]` to a path replaces the registry crate with that local one: its manifest is the crate's metadata.
+  for (const patch of rootManifest.patches) {
+    if (patch.path === undefined) continue;
+    const dir = resolve(root, patch.path);
+    if (host.kind(join(dir, "Cargo.toml")) !== "file") {
+      problems.push({
+        severity: "error",
+        code: "path-dependency-missing",
+        message: `patch \`${patch.key}\` points to ${relative(root, dir) || "."}, which has no Cargo.toml`,
+        file: rootManifest.file,
+        position: { line: patch.span.line, column: patch.span.column },
+      });
+      continue;
+    }
+    if (!memberDirs.has(dir) && !pathDirs.has(dir)) addPathPackage(dir);
+  }
   while (queue.length > 0) {
     const pkg = queue.shift()!;
     for (const dep of pkg.dependencies) {
@@ -310,13 +335,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
         if (members.length > before) queue.push(members[members.length - 1]!);
         continue;
       }
-      pathDirs.add(dep.pathDir);
-      const manifest = readManifest(host, file, problems, stage);
-      const local = manifest && toLocalPackage(manifest, manifest.workspace ? manifest : rootManifest, root, false, problems);
-      if (local) {
-        pathPackages.push(local);
-        queue.push(local);
-      }
+      addPathPackage(dep.pathDir);
     }
   }
 
