@@ -180,9 +180,10 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
   };
   // Cargo refuses the whole manifest for a value of the wrong type; we report it as cargo does, skip the value, and
   // audit the rest, which stays sound for every entry that is read.
+  // The position stays lazy until every key path is asked for: read at once, the first one would make the key locator
+  // answer for that path only, and every later one fall back to the slow parser (minutes for 200,000 bad entries).
   const invalid = (keyPath: string[], value: unknown, expected: string) => {
-    const span = spanOf(keyPath);
-    problems.push({ severity: "error", code: "manifest-invalid-type", message: invalidTypeMessage(keyPath, value, expected), file, position: { line: span.line, column: span.column } });
+    problems.push({ severity: "error", code: "manifest-invalid-type", message: invalidTypeMessage(keyPath, value, expected), file, position: spanOf(keyPath) });
   };
   const table = (value: unknown, keyPath: string[]): Table | undefined => {
     if (value === undefined) return undefined;
@@ -211,10 +212,10 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     const text = string(value, keyPath, expected);
     return text === undefined ? undefined : { value: text };
   };
-  const readDependencies = (value: unknown, tablePath: string[], kind: DependencyKind, target: string | null): DependencyDecl[] => {
+  // Appends to `decls` one by one: spreading a table of 200,000 entries into push() overflows the stack.
+  const readDependencies = (value: unknown, tablePath: string[], kind: DependencyKind, target: string | null, decls: DependencyDecl[] = []): DependencyDecl[] => {
     const deps = table(value, tablePath);
-    if (!deps) return [];
-    const decls: DependencyDecl[] = [];
+    if (!deps) return decls;
     for (const [key, spec] of Object.entries(deps)) {
       const keyPath = [...tablePath, key];
       const decl = readDependency(key, spec, keyPath, kind, target, spanOf(keyPath), { invalid, string, strings });
@@ -226,7 +227,7 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
   const manifest: Manifest = { file, text, dependencies: [], patches: [], features: {} };
 
   for (const [tableName, kind] of DEPENDENCY_TABLES) {
-    manifest.dependencies.push(...readDependencies(doc[tableName], [tableName], kind, null));
+    readDependencies(doc[tableName], [tableName], kind, null, manifest.dependencies);
   }
   for (const [target, section] of Object.entries(table(doc.target, ["target"]) ?? {})) {
     if (!isTable(section)) {
@@ -235,12 +236,12 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     }
     const platform = section;
     for (const [tableName, kind] of DEPENDENCY_TABLES) {
-      manifest.dependencies.push(...readDependencies(platform[tableName], ["target", target, tableName], kind, target));
+      readDependencies(platform[tableName], ["target", target, tableName], kind, target, manifest.dependencies);
     }
   }
 
   for (const [source, entries] of Object.entries(table(doc.patch, ["patch"]) ?? {})) {
-    manifest.patches.push(...readDependencies(entries, ["patch", source], "normal", null));
+    readDependencies(entries, ["patch", source], "normal", null, manifest.patches);
   }
 
   // `[project]` is the pre-2018 spelling of `[package]`; cargo still reads it.
@@ -286,6 +287,8 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     if (values) manifest.features[name] = values;
   }
   if (isTable(doc.lib) && (doc.lib["proc-macro"] === true || doc.lib.proc_macro === true)) manifest.procMacro = true;
+  // Problems are plain data (compared, serialised, cached): their lazy spans become plain positions now.
+  for (const problem of problems) problem.position &&= { line: problem.position.line, column: problem.position.column };
   return { manifest, problems };
 }
 

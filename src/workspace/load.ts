@@ -18,7 +18,7 @@ function readManifest(host: Host, file: string, problems: Problem[], stage: Stag
   try {
     const text = host.readText(file);
     const { manifest, problems: found } = stage("parse manifests", () => parseManifest(text, file));
-    problems.push(...found);
+    for (const problem of found) problems.push(problem); // not push(...found): there may be 100,000s
     return manifest;
   } catch (error) {
     problems.push(toProblem(error, file));
@@ -378,7 +378,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
     try {
       const lockText = host.readText(lockfilePath);
       const decoded = stage("parse lock", () => decodeLockfile(lockText, lockfilePath));
-      problems.push(...decoded.problems);
+      for (const problem of decoded.problems) problems.push(problem);
       if (decoded.lockfile.packages.length === 0) {
         // A lock without packages describes nothing: audit the manifests, as without a lock, rather than nothing.
         problems.push({ severity: "warning", code: "lockfile-missing", message: "Cargo.lock lists no packages; auditing the manifests alone", file: lockfilePath, hint: "run `cargo generate-lockfile` for a complete audit" });
