@@ -5,7 +5,7 @@ import { memoByText } from "../util/memo-by-text.js";
 import { tomlData, tomlProgram } from "./toml-ast.js";
 import { locateKeys, type KeyPosition } from "./key-locator.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
-import { EXPECTED, invalidTypeMessage } from "./invalid-type.js";
+import { EXPECTED, invalidTypeMessage } from "../util/invalid-type.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
 export interface ParseManifestResult {

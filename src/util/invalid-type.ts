@@ -1,4 +1,4 @@
-// A Cargo.toml value of a type cargo refuses, in cargo's own words (serde's `invalid type: …, expected …`).
+// A TOML value of a type cargo refuses, in cargo's own words (serde's `invalid type: …, expected …`): for Cargo.toml and Cargo.lock.
 
 /** What cargo expects at a place, as serde names it in `expected …`. */
 export const EXPECTED = {
