@@ -44,7 +44,8 @@ function isInside(dir: string, parent: string): boolean {
 export function locateManifest(host: Host, input: string): string | undefined {
   const path = resolve(input);
   const kind = host.kind(path);
-  if (kind === "file") {
+  // A Cargo.toml that is there but cannot be looked at (a symlink loop) is found, and its read says why.
+  if (kind === "file" || (kind === "other" && basename(path) === "Cargo.toml")) {
     if (basename(path) === "Cargo.toml") return path;
     return locateManifest(host, dirname(path));
   }
@@ -269,7 +270,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
     if (loaded.has(real) || memberDirs.has(dir)) return;
     loaded.add(real);
     const file = join(dir, "Cargo.toml");
-    if (host.kind(file) !== "file") {
+    if (host.kind(file) === "missing") {
       problems.push({
         severity: "error",
         code: "workspace-member-missing",
@@ -301,7 +302,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
   for (const patch of rootManifest.patches) {
     if (patch.path === undefined) continue;
     const dir = resolve(root, patch.path);
-    if (host.kind(join(dir, "Cargo.toml")) !== "file") {
+    if (host.kind(join(dir, "Cargo.toml")) === "missing") {
       problems.push({
         severity: "error",
         code: "path-dependency-missing",
@@ -317,8 +318,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
     const pkg = queue.shift()!;
     for (const dep of pkg.dependencies) {
       if (dep.pathDir === undefined) continue;
-      const file = join(dep.pathDir, "Cargo.toml");
-      if (host.kind(file) !== "file") {
+      if (host.kind(join(dep.pathDir, "Cargo.toml")) === "missing") {
         problems.push({
           severity: "error",
           code: "path-dependency-missing",

@@ -253,6 +253,30 @@ describe("the file system", () => {
     expect(run.report.workspaces[0]!.members).toEqual(["c", "x"]);
   });
 
+  // Each used to say "no such file or directory", "could not find Cargo.toml" or "has no Cargo.toml".
+  const LOOP = "cannot read file: symbolic link loop (ELOOP: too many levels of symbolic links) [file-unreadable]";
+  it.each([
+    ["the directory", (dir: string) => dir],
+    ["the Cargo.toml", (dir: string) => join(dir, "Cargo.toml")],
+  ])("a Cargo.toml that links to itself, audited by %s, is a symlink loop, exit 2", async (_name, input) => {
+    const dir = workspace({ "Cargo.lock": lockOf() });
+    symlinkSync("Cargo.toml", join(dir, "Cargo.toml"));
+    const run = await runCli(["--format", "json", input(dir)], { cwd: dir });
+    expectNoCrash(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`Cargo.toml: error: ${LOOP}\n`);
+  });
+
+  it("a member's Cargo.toml that links to itself is a symlink loop; the other members are audited", async () => {
+    const dir = workspace({ "Cargo.toml": `[workspace]\nmembers = ["a", "b"]\n`, "b/Cargo.toml": pkg("a", `openssl = "0.10"\n`), "Cargo.lock": opensslLock });
+    mkdirSync(join(dir, "a"));
+    symlinkSync("Cargo.toml", join(dir, "a/Cargo.toml"));
+    const run = await audit(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`a/Cargo.toml: error: ${LOOP}\n`);
+    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl"]);
+  });
+
   it("an unreadable Cargo.toml (chmod 000) is `permission denied`, exit 2", async () => {
     const dir = workspace({ "Cargo.toml": `[workspace]\nmembers = ["a", "b"]\n`, "a/Cargo.toml": pkg("a"), "b/Cargo.toml": pkg("b"), "Cargo.lock": lockOf() });
     chmodSync(join(dir, "a/Cargo.toml"), 0o000);
@@ -299,7 +323,8 @@ describe("the file system", () => {
     mkdirSync(join(dir, "a/Cargo.toml"), { recursive: true });
     const run = await audit(dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Cargo.toml:2:1: error: workspace member "a" has no Cargo.toml [workspace-member-missing]');
+    // As cargo: "failed to read `…/a/Cargo.toml`: Is a directory".
+    expect(run.stderr).toContain("a/Cargo.toml: error: cannot read file: is a directory, expected a file [file-unreadable]");
     expect(run.report.workspaces[0]!.members).toEqual(["b"]);
   });
 
