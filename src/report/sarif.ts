@@ -6,7 +6,7 @@ import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding } from "../engine/types.js";
 import type { Problem } from "../problems.js";
-import { displayPath, formatMessage } from "./message.js";
+import { displayPath, formatMessageWithScope } from "./message.js";
 
 /** Where the project lives; rule help links point at its docs/rules pages. */
 export const REPOSITORY_URL = "https://github.com/cargo-tls-audit/cargo-tls-audit";
@@ -81,6 +81,7 @@ function properties(finding: Finding): Sarif.PropertyBag {
     dependency: finding.dependency,
     dependencyVersion: finding.dependencyVersion,
     scope: finding.scope,
+    declaredAs: finding.declaredAs,
     ...(finding.target ? { target: finding.target } : {}),
     reaches: finding.reaches,
     path: finding.path.map((s) => `${s.name}@${s.version}`),
@@ -131,7 +132,7 @@ export function toSarif({ result, sources, cwd, version }: SarifInput): Sarif.Lo
         ruleId: finding.ruleId,
         ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
         level: finding.severity === "error" ? "error" : "warning",
-        message: { text: formatMessage(finding) },
+        message: { text: formatMessageWithScope(finding) },
         locations: [location(finding.manifest, keyRegion(sources.get(finding.manifest), finding.line, finding.column))],
         partialFingerprints: { "tlsAuditFinding/v1": fingerprint(finding) },
         properties: properties(finding),

@@ -4,7 +4,7 @@ import { allProblems } from "../audit.js";
 import type { Finding, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
 import { applyTextEdits } from "../fix/toml-edit.js";
-import { displayPath, formatMessage } from "./message.js";
+import { declarationLabel, displayPath, formatMessage } from "./message.js";
 
 /** Colour functions; identity when colour is off. The CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
 export interface Palette {
@@ -101,7 +101,7 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   ];
   const text = sources.get(finding.manifest);
   if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
-  const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
+  const facts = [`member ${escapeControl(finding.member)}`, escapeControl(declarationLabel(finding))];
   if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
   const last = finding.path.at(-1);
