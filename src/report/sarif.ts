@@ -6,6 +6,7 @@ import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding } from "../engine/types.js";
 import type { Problem } from "../problems.js";
+import { readKeyToken } from "./key-token.js";
 import { displayPath, formatMessageWithScope } from "./message.js";
 
 /** Where the project lives; rule help links point at its docs/rules pages. */
@@ -19,25 +20,7 @@ const SRCROOT = "%SRCROOT%";
  * `reqwest`, `"reqwest"`, `'reqwest'`, or a whole `[dependencies.reqwest]` header.
  */
 function keyLength(source: string, from: number): number {
-  let i = from;
-  const skipQuoted = () => {
-    const quote = source[i];
-    for (i++; i < source.length && source[i] !== quote; i++) if (quote === '"' && source[i] === "\\") i++;
-    i++;
-  };
-  if (source[i] === "[") {
-    while (i < source.length && source[i] !== "]") {
-      if (source[i] === '"' || source[i] === "'") skipQuoted();
-      else i++;
-    }
-    while (source[i] === "]") i++;
-    return i - from;
-  }
-  if (source[i] === '"' || source[i] === "'") {
-    skipQuoted();
-    return Math.min(i, source.length) - from;
-  }
-  return /^[A-Za-z0-9_-]*/.exec(source.slice(from))![0].length;
+  return readKeyToken(source, from).end - from;
 }
 
 /**
