@@ -26,10 +26,7 @@ function featureEnabling(features: Record<string, string[]>, rustlsDep: string, 
   return candidates.find((f) => f.replace(/-/g, "_") === providerFeature) ?? candidates.sort((a, b) => a.length - b.length)[0];
 }
 
-/**
- * The change that gives rustls one provider: the direct dependency's own provider feature when it has one,
- * else rustls itself as a direct dependency with the provider feature (cargo unifies rustls' features).
- */
+/** The change that gives rustls one provider: rustls' own feature, or the direct dependency's feature that selects it. */
 export function planProviderFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences): FixPlan {
   const rustls = finding.path.at(-1)!;
   if (finding.messageId !== "none") {
@@ -63,11 +60,11 @@ export function planProviderFix(finding: Finding, metadata: MetadataLookup | und
   if (feature) {
     return { fixable: true, description: `${finding.dependencyKey}: add "${feature}" (rustls' ${provider} crypto provider)`, changes: own([feature]) };
   }
-  // No feature of the direct dependency selects it: a rustls entry of the member's own does, through unification.
-  const keyPath = [...decl.keyPath.slice(0, -1), "rustls"];
+  // A rustls entry of the member's own would select it (cargo unifies features), but a new dependency is not in
+  // Cargo.lock, so the re-audit could not verify it: advise it instead.
+  const table = decl.keyPath.slice(0, -1).join(".");
   return {
-    fixable: true,
-    description: `add rustls ${rustls.version} with the ${provider} crypto provider (no feature of ${direct.name} selects one)`,
-    changes: [{ manifest: finding.manifest, keyPath, removeFeatures: [], addFeatures: [providerFeature], create: `{ version = "${rustls.version}", default-features = false, features = ["${providerFeature}"] }` }],
+    fixable: false,
+    reason: `no feature of ${direct.name} ${direct.version} selects a crypto provider; add \`rustls = { version = "${rustls.version}", default-features = false, features = ["${providerFeature}"] }\` to [${table}] (cargo unifies rustls' features), or install a CryptoProvider at start-up`,
   };
 }

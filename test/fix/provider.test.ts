@@ -10,16 +10,17 @@ import { hasCargo } from "../helpers/cargo-workspace.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const repo = join(import.meta.dirname, "../..");
-const fixture = join(repo, "test/fixtures-data/crypto-provider");
+const fixtures = join(repo, "test/fixtures-data");
+const fixture = join(fixtures, "crypto-provider");
 const registry = join(repo, "fixtures/differential/trixie/registry");
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A copy of the fixture whose crates.io is the trixie registry, as cargo would read it. */
-function workspace(withLock = true): string {
+function workspace(withLock = true, from = fixture): string {
   const dir = mkdtempSync(join(tmpdir(), "tls-audit-provider-"));
   made.push(dir);
-  cpSync(fixture, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   if (!withLock) rmSync(join(dir, "Cargo.lock"));
   mkdirSync(join(dir, ".cargo"));
   writeFileSync(join(dir, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "trixie"\n\n[source.trixie]\ndirectory = ${JSON.stringify(registry)}\n\n[net]\noffline = true\n`);
@@ -57,7 +58,36 @@ describe("rustls-crypto-provider's fix", () => {
   });
 });
 
+// Two members: one declares rustls without a provider, one reaches it through a path crate that has no provider feature.
+describe("rustls-crypto-provider's fix when rustls is declared directly, or no feature selects a provider", () => {
+  const direct = join(fixtures, "crypto-provider-direct");
+  it("adds the provider feature to a rustls entry; advises a rustls entry where no feature selects one", async () => {
+    const report = await json(workspace(true, direct));
+    expect(report.findings.map((f) => [f.member, f.dependency, f.fix])).toEqual([
+      ["direct", "rustls", expect.objectContaining({ fixable: true, description: `rustls: add "ring" (the ring crypto provider)` })],
+      ["wrapped", "tlswrap", {
+        fixable: false,
+        reason: 'no feature of tlswrap 0.1.0 selects a crypto provider; add `rustls = { version = "0.23.26", default-features = false, features = ["ring"] }` to [dependencies] (cargo unifies rustls\' features), or install a CryptoProvider at start-up',
+      }],
+    ]);
+  });
+
+  it("--write changes the rustls entry only", async () => {
+    const dir = workspace(true, direct);
+    await runCli(["--write", dir], { cwd: dir });
+    expect(readFileSync(join(dir, "direct/Cargo.toml"), "utf8")).toContain(`rustls = { version = "0.23", default-features = false, features = ["std", "tls12", "ring"] }\n`);
+    expect(readFileSync(join(dir, "wrapped/Cargo.toml"), "utf8")).toBe(readFileSync(join(direct, "wrapped/Cargo.toml"), "utf8"));
+  });
+});
+
 describe.skipIf(!hasCargo)("live: cargo agrees", () => {
+  it("cargo writes the committed lock of the direct case", () => {
+    const fresh = workspace(false, join(fixtures, "crypto-provider-direct"));
+    const lock = spawnSync("cargo", ["generate-lockfile", "--offline"], { cwd: fresh, encoding: "utf8" });
+    expect(lock.status, lock.stderr).toBe(0);
+    expect(readFileSync(join(fresh, "Cargo.lock"), "utf8")).toBe(readFileSync(join(fixtures, "crypto-provider-direct/Cargo.lock"), "utf8"));
+  }, 120_000);
+
   it("cargo writes the committed lock, and after --write builds rustls with ring", async () => {
     const fresh = workspace(false);
     const lock = spawnSync("cargo", ["generate-lockfile", "--offline"], { cwd: fresh, encoding: "utf8" });
