@@ -10,7 +10,8 @@ export const rustlsCryptoProvider: Rule = {
     id: "rustls-crypto-provider",
     description: "Warn when rustls 0.23+ is built with no crypto provider feature, or with both ring and aws-lc-rs",
     docs: "docs/rules/rustls-crypto-provider.md",
-    fixable: false,
+    // The fix (src/fix/provider.ts) adds one provider feature; two providers are left to the user.
+    fixable: true,
     defaultSeverity: "warning",
     buildCrates: ["rustls"],
     messages: {

@@ -264,6 +264,7 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
     dependencyVersion: pkg?.version ?? decl.version ?? "",
     dependencyKey: decl.key,
     scope: group.scope,
+    declaredAs: decl.kind,
     target: decl.target,
     reaches: group.reaches,
     path: group.path,

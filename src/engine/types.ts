@@ -145,7 +145,13 @@ export interface Finding {
   dependencyVersion: string;
   /** The key in the manifest (differs from `dependency` when renamed). */
   dependencyKey: string;
+  /** The builds in which the dependency reaches the banned crate: `dev` for tests, examples and benches only. */
   scope: Scope;
+  /**
+   * The table that declares the dependency. It may be wider than `scope`: a `[dependencies]` entry whose native TLS
+   * feature only a dev-dependency turns on (feature unification) is declared `normal` with scope `dev`.
+   */
+  declaredAs: DependencyKind;
   /** `cfg(…)`/triple of the declaring `[target]` table, null for all targets. */
   target: string | null;
   reaches: string[];

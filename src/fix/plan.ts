@@ -21,7 +21,7 @@ export interface FixPreferences {
 }
 
 /** rustls 0.23's feature for each provider. */
-const PROVIDER_FEATURE = { ring: "ring", "aws-lc-rs": "aws_lc_rs" } as const;
+export const PROVIDER_FEATURE = { ring: "ring", "aws-lc-rs": "aws_lc_rs" } as const;
 
 export type FixPlan = { fixable: true; description: string; changes: DependencyChange[] } | { fixable: false; reason: string };
 

@@ -6,6 +6,8 @@ import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
+import { planProviderFix } from "./provider.js";
+import { rustlsCryptoProvider } from "../../rules/rustls-crypto-provider.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
 import { applyTextEdits, EditError, planManifestEdits, planTextEdits } from "./toml-edit.js";
 
@@ -34,8 +36,9 @@ export interface FixOutcome {
 /** Passes of plan → apply → re-audit; each pass can only drop plans, so this bounds the loop. */
 const MAX_PASSES = 4;
 
-const findingKey = (f: Pick<Finding, "workspace" | "member" | "dependency" | "dependencyVersion" | "scope">) =>
-  `${f.workspace}\0${f.member}\0${f.dependency}\0${f.dependencyVersion}\0${f.scope}`;
+// The rule is part of the identity: a native TLS fix may leave a crypto provider warning on the same dependency.
+const findingKey = (f: Pick<Finding, "ruleId" | "workspace" | "member" | "dependency" | "dependencyVersion" | "scope">) =>
+  `${f.ruleId}\0${f.workspace}\0${f.member}\0${f.dependency}\0${f.dependencyVersion}\0${f.scope}`;
 
 /** A host that serves edited texts over the real ones, so the re-audit sees the fix before anything is written. */
 export function overlayHost(base: Host, texts: ReadonlyMap<string, string>): Host {
@@ -110,7 +113,7 @@ export function runFixes(input: FixRunInput): FixOutcome {
     for (const finding of w.findings) {
       // Entries in the workspace that ask for the same crate at a compatible version: cargo unifies them.
       const siblings = locals.filter((l) => l.decl.package === finding.dependency && l.decl.pathDir === undefined && (l.decl.version === undefined || satisfiesCargoReq(finding.dependencyVersion, l.decl.version)));
-      const plan = planFix(finding, metadata, preferences, siblings);
+      const plan = finding.ruleId === rustlsCryptoProvider.meta.id ? planProviderFix(finding, metadata, preferences) : planFix(finding, metadata, preferences, siblings);
       if (!plan.fixable) {
         fixes.set(finding, plan);
         continue;
@@ -174,7 +177,8 @@ export function runFixes(input: FixRunInput): FixOutcome {
         continue;
       }
       const path = still.path.map((s) => `${s.name}${s.via ? ` [${s.features?.join(" → ")}]` : ""}`).join(" → ");
-      fixes.set(finding, { fixable: false, reason: `changing ${finding.dependencyKey} is not enough: after the change, ${path} still pulls native TLS` });
+      const left = finding.ruleId === rustlsCryptoProvider.meta.id ? "still has no single crypto provider" : "still pulls native TLS";
+      fixes.set(finding, { fixable: false, reason: `changing ${finding.dependencyKey} is not enough: after the change, ${path} ${left}` });
       plans.delete(finding);
       dropped = true;
     }

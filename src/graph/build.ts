@@ -73,12 +73,20 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
 
   for (const [local, id] of localIds) {
     const lockDeps = packages[id]!.dependencies.map((dep) => packages[dep]!);
+    // By name: matching each entry against all of a package's locked dependencies was quadratic (hours for a
+    // manifest with 200,000 dependencies).
+    const lockDepsByName = new Map<string, LockedPackage[]>();
+    for (const dep of lockDeps) {
+      const named = lockDepsByName.get(dep.name);
+      if (named) named.push(dep);
+      else lockDepsByName.set(dep.name, [dep]);
+    }
     const localEdges: GraphEdge[] = [];
     const covered = new Set<number>();
     for (const decl of local.dependencies) {
       // Cargo never builds the dev-dependencies of a non-member, and never locks them.
       if (!local.isMember && decl.kind === "dev") continue;
-      const target = matchLockedDependency(decl, lockDeps, localIdByDir);
+      const target = matchLockedDependency(decl, lockDepsByName.get(decl.package) ?? [], localIdByDir);
       if (!target) {
         problems.push({
           severity: "warning",

@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, r
 import { dirname, resolve } from "node:path";
 import type { SourcePosition } from "../problems.js";
 
+/** "other": it exists but is no file or directory (a FIFO), or cannot be looked at (a symlink loop, no permission): reading it says why. */
 export type EntryKind = "file" | "dir" | "missing" | "other";
 
 /** File-system view that the core reads through, so tests and fuzzers can inject their own. */
@@ -66,7 +67,8 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const FS_ERRORS: Record<string, string> = {
   EACCES: "permission denied",
   EPERM: "permission denied",
-  ELOOP: "too many levels of symbolic links",
+  // A link to itself, or a cycle of links; the OS only says "too many levels".
+  ELOOP: "symbolic link loop (ELOOP: too many levels of symbolic links)",
   ENOTDIR: "a part of its path is not a directory",
   ENOSPC: "no space left on device",
   EDQUOT: "disk quota exceeded",
@@ -160,8 +162,9 @@ export const nodeHost: Host = {
     try {
       const stat = statSync(path);
       return stat.isFile() ? "file" : stat.isDirectory() ? "dir" : "other";
-    } catch {
-      return "missing";
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "other";
     }
   },
   listDirs(path) {

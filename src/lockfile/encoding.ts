@@ -1,7 +1,8 @@
 // Cargo.lock wire format (v1–v4) → the normalised model. All format quirks stay in this file.
 // Mirrors rustsec's cargo-lock `encoding.rs` and cargo's `EncodableResolve`.
 import { parse as parseToml, TomlError } from "smol-toml";
-import { InputError, rejectConflictMarkers, type Problem } from "../problems.js";
+import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
+import { describeValue, EXPECTED } from "../util/invalid-type.js";
 import { memoByText } from "../util/memo-by-text.js";
 import { readCanonicalLock } from "./canonical.js";
 import type { LockedPackage, Lockfile } from "./model.js";
@@ -79,6 +80,31 @@ function packageLineFinder(text: string): (name: string, version?: string, occur
 }
 
 /**
+ * Where the `index`-th `[[package]]` entry is, and a key in it, for errors about its content: its header in the
+ * order written (the order of the array), or the `package` key when the entries are not written as headers.
+ */
+function entryLocator(text: string): { entry(index: number): SourcePosition | undefined; key(index: number, key: string): SourcePosition | undefined } {
+  let headers: number[] | undefined;
+  const headerAt = (index: number) => (headers ??= [...text.matchAll(/^[ \t]*\[\[[ \t]*package[ \t]*\]\]/gm)].map((m) => m.index))[index];
+  const packageKey = () => /^[ \t]*package[ \t]*=/m.exec(text)?.index;
+  return {
+    entry(index) {
+      const at = headerAt(index) ?? packageKey();
+      return at === undefined ? undefined : positionAt(text, at);
+    },
+    key(index, key) {
+      const start = headerAt(index);
+      if (start === undefined) return this.entry(index);
+      const bodyStart = text.indexOf("\n", start) + 1 || text.length;
+      const next = /^[ \t]*\[/m.exec(text.slice(bodyStart));
+      const body = text.slice(start, next ? bodyStart + next.index : text.length);
+      const found = new RegExp(`^[ \\t]*"?${key}"?[ \\t]*=`, "m").exec(body);
+      return positionAt(text, start + (found ? found.index + found[0].length - found[0].trimStart().length : 0));
+    },
+  };
+}
+
+/**
  * Decodes Cargo.lock text. Throws `InputError` when the file cannot be used at all
  * (TOML errors, conflict markers, unknown version, packages without name or version).
  * Decodes of the last few texts are reused (the re-audits that verify fixes read the same lock again): treat the
@@ -129,7 +155,23 @@ function decodeLockfileUncached(text: string, file: string): DecodeResult {
   }
 
   const rawPackages = doc.package ?? [];
-  if (!Array.isArray(rawPackages)) fail(file, "`package` must be an array of tables ([[package]])");
+  const locate = entryLocator(text);
+  const failAt = (position: SourcePosition | undefined, message: string): never => fail(file, message, position?.line, position?.column);
+  if (!Array.isArray(rawPackages)) failAt(locate.entry(0), "`package` must be an array of tables ([[package]])");
+  // As cargo's EncodableDependency: an entry without a string name or version, or with a `dependencies` that is not
+  // an array of strings, makes the whole lock unreadable.
+  (rawPackages as unknown[]).forEach((raw, index) => {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return failAt(locate.entry(index), `[[package]] entry: invalid type: ${describeValue(raw)}, expected a map`);
+    const entry = raw as RawPackage;
+    for (const key of ["name", "version"] as const) {
+      if (entry[key] === undefined) failAt(locate.entry(index), `[[package]] entry: missing field \`${key}\``);
+      if (typeof entry[key] !== "string") failAt(locate.key(index, key), `[[package]] entry: \`${key}\`: invalid type: ${describeValue(entry[key])}, expected ${EXPECTED.string}`);
+    }
+    if (entry.dependencies === undefined) return;
+    if (!Array.isArray(entry.dependencies)) return failAt(locate.key(index, "dependencies"), `package ${entry.name} ${entry.version}: \`dependencies\`: invalid type: ${describeValue(entry.dependencies)}, expected ${EXPECTED.sequence}`);
+    const bad = entry.dependencies.find((dep) => typeof dep !== "string");
+    if (bad !== undefined) failAt(locate.key(index, "dependencies"), `package ${entry.name} ${entry.version}: \`dependencies\`: invalid type: ${describeValue(bad)}, expected ${EXPECTED.string}`);
+  });
 
   const packages: LockedPackage[] = [];
   const byName = new Map<string, LockedPackage[]>();
@@ -137,9 +179,8 @@ function decodeLockfileUncached(text: string, file: string): DecodeResult {
   /** How many entries with each name and version came before: the line of a duplicate is that occurrence's. */
   const entriesOf = new Map<string, number>();
   for (const raw of rawPackages as RawPackage[]) {
-    if (typeof raw.name !== "string" || typeof raw.version !== "string") {
-      fail(file, "a [[package]] entry has no string `name` or `version`", typeof raw.name === "string" ? packageLine(raw.name) : undefined);
-    }
+    // Checked above; the narrowing is for the compiler.
+    if (typeof raw.name !== "string" || typeof raw.version !== "string") continue;
     const source = typeof raw.source === "string" ? raw.source : null;
     const key = `${raw.name} ${raw.version} ${source ?? ""}`;
     const occurrence = entriesOf.get(`${raw.name} ${raw.version}`) ?? 0;
@@ -177,10 +218,8 @@ function decodeLockfileUncached(text: string, file: string): DecodeResult {
     const pkg = packages[index];
     if (!pkg || pkg.name !== raw.name || pkg.version !== raw.version) continue; // a skipped duplicate
     index++;
-    const deps = raw.dependencies ?? [];
-    if (!Array.isArray(deps)) fail(file, `package ${pkg.name} ${pkg.version}: \`dependencies\` must be an array`, packageLine(pkg.name, pkg.version));
-    for (const dep of deps) {
-      const ref = typeof dep === "string" ? parseDependencyRef(dep) : undefined;
+    for (const dep of (raw.dependencies ?? []) as string[]) {
+      const ref = parseDependencyRef(dep);
       const target = ref && resolveRef(ref, byName.get(ref.name) ?? []);
       if (target === "ambiguous") {
         problems.push({

@@ -44,6 +44,8 @@ export type MaybeInherited<T> = { value: T } | { inherited: true };
 
 export interface PackageSection {
   name?: string;
+  /** `name` is there but not a string: the parser reported it, so "no name" would be a second, wrong, message. */
+  nameInvalid?: boolean;
   version?: MaybeInherited<string>;
   edition?: MaybeInherited<string>;
   /** `package.workspace`: explicit path to the workspace root. */
@@ -73,6 +75,11 @@ export interface Manifest {
   package?: PackageSection;
   workspace?: WorkspaceSection;
   dependencies: DependencyDecl[];
+  /**
+   * `[patch.<source>]` entries (kind "normal", no target; keyPath ["patch", source, key]). Cargo obeys them in the
+   * workspace root only.
+   */
+  patches: DependencyDecl[];
   /** The `[features]` table as written. */
   features: Record<string, string[]>;
   /** `[lib] proc-macro = true`. */

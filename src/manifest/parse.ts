@@ -5,11 +5,12 @@ import { memoByText } from "../util/memo-by-text.js";
 import { tomlData, tomlProgram } from "./toml-ast.js";
 import { locateKeys, type KeyPosition } from "./key-locator.js";
 import { InputError, positionAt, rejectConflictMarkers, type Problem, type SourcePosition } from "../problems.js";
+import { EXPECTED, invalidTypeMessage } from "../util/invalid-type.js";
 import type { DependencyDecl, DependencyKind, Manifest, MaybeInherited, SourceSpan, WorkspaceSection } from "./model.js";
 
 export interface ParseManifestResult {
   manifest: Manifest;
-  /** Entries cargo would reject or ignore; each is skipped, the rest stays usable. */
+  /** Entries cargo rejects (errors: the run exits 2) or ignores; each is skipped, the rest stays usable. */
   problems: Problem[];
 }
 
@@ -177,106 +178,125 @@ function parseManifestUncached(text: string, file: string): ParseManifestResult 
     asked.push(prefix);
     return lazySpan(() => findSpan(prefix));
   };
-  const warn = (keyPath: string[], message: string) => {
-    const span = spanOf(keyPath);
-    problems.push({ severity: "warning", code: "manifest-invalid-entry", message, file, position: { line: span.line, column: span.column } });
+  // Cargo refuses the whole manifest for a value of the wrong type; we report it as cargo does, skip the value, and
+  // audit the rest, which stays sound for every entry that is read.
+  // The position stays lazy until every key path is asked for: read at once, the first one would make the key locator
+  // answer for that path only, and every later one fall back to the slow parser (minutes for 200,000 bad entries).
+  const invalid = (keyPath: string[], value: unknown, expected: string) => {
+    problems.push({ severity: "error", code: "manifest-invalid-type", message: invalidTypeMessage(keyPath, value, expected), file, position: spanOf(keyPath) });
   };
-
-  const readDependencies = (table: unknown, tablePath: string[], kind: DependencyKind, target: string | null): DependencyDecl[] => {
-    if (table === undefined) return [];
-    if (!isTable(table)) {
-      warn(tablePath, `\`${tablePath.join(".")}\` must be a table`);
-      return [];
+  const table = (value: unknown, keyPath: string[]): Table | undefined => {
+    if (value === undefined) return undefined;
+    if (isTable(value)) return value;
+    invalid(keyPath, value, EXPECTED.map);
+    return undefined;
+  };
+  /** The strings of an array, reporting the array or any item that is not one. */
+  const strings = (value: unknown, keyPath: string[]): string[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) {
+      invalid(keyPath, value, EXPECTED.sequence);
+      return undefined;
     }
-    const decls: DependencyDecl[] = [];
-    for (const [key, spec] of Object.entries(table)) {
+    const bad = value.find((item) => typeof item !== "string");
+    if (bad !== undefined) invalid(keyPath, bad, EXPECTED.string);
+    return value.filter((item): item is string => typeof item === "string");
+  };
+  const string = (value: unknown, keyPath: string[], expected: string = EXPECTED.string): string | undefined => {
+    if (value === undefined || typeof value === "string") return value;
+    invalid(keyPath, value, expected);
+    return undefined;
+  };
+  const inheritable = (value: unknown, keyPath: string[], expected: string): MaybeInherited<string> | undefined => {
+    if (isTable(value) && value.workspace === true) return { inherited: true };
+    const text = string(value, keyPath, expected);
+    return text === undefined ? undefined : { value: text };
+  };
+  // Appends to `decls` one by one: spreading a table of 200,000 entries into push() overflows the stack.
+  const readDependencies = (value: unknown, tablePath: string[], kind: DependencyKind, target: string | null, decls: DependencyDecl[] = []): DependencyDecl[] => {
+    const deps = table(value, tablePath);
+    if (!deps) return decls;
+    for (const [key, spec] of Object.entries(deps)) {
       const keyPath = [...tablePath, key];
-      const decl = readDependency(key, spec, keyPath, kind, target, spanOf(keyPath), (m) => warn(keyPath, m));
+      const decl = readDependency(key, spec, keyPath, kind, target, spanOf(keyPath), { invalid, string, strings });
       if (decl) decls.push(decl);
     }
     return decls;
   };
 
-  const manifest: Manifest = { file, text, dependencies: [], features: {} };
+  const manifest: Manifest = { file, text, dependencies: [], patches: [], features: {} };
 
   for (const [tableName, kind] of DEPENDENCY_TABLES) {
-    manifest.dependencies.push(...readDependencies(doc[tableName], [tableName], kind, null));
+    readDependencies(doc[tableName], [tableName], kind, null, manifest.dependencies);
   }
-  if (doc.target !== undefined) {
-    if (!isTable(doc.target)) warn(["target"], "`target` must be a table");
-    else {
-      for (const [target, section] of Object.entries(doc.target)) {
-        if (!isTable(section)) continue;
-        for (const [tableName, kind] of DEPENDENCY_TABLES) {
-          manifest.dependencies.push(...readDependencies(section[tableName], ["target", target, tableName], kind, target));
-        }
-      }
+  for (const [target, section] of Object.entries(table(doc.target, ["target"]) ?? {})) {
+    if (!isTable(section)) {
+      invalid(["target", target], section, EXPECTED.platform);
+      continue;
+    }
+    const platform = section;
+    for (const [tableName, kind] of DEPENDENCY_TABLES) {
+      readDependencies(platform[tableName], ["target", target, tableName], kind, target, manifest.dependencies);
     }
   }
 
-  if (isTable(doc.package)) {
-    const pkg = doc.package;
-    manifest.package = {
-      name: typeof pkg.name === "string" ? pkg.name : undefined,
-      version: readInheritable(pkg.version),
-      edition: readInheritable(pkg.edition),
-      workspace: typeof pkg.workspace === "string" ? pkg.workspace : undefined,
-      resolver: typeof pkg.resolver === "string" ? pkg.resolver : undefined,
-      span: spanOf(["package"]),
-    };
-  } else if (isTable(doc.project)) {
-    // `[project]` is the pre-2018 spelling of `[package]`; cargo still reads it.
-    const pkg = doc.project;
-    manifest.package = {
-      name: typeof pkg.name === "string" ? pkg.name : undefined,
-      version: readInheritable(pkg.version),
-      edition: readInheritable(pkg.edition),
-      span: spanOf(["project"]),
-    };
+  for (const [source, entries] of Object.entries(table(doc.patch, ["patch"]) ?? {})) {
+    readDependencies(entries, ["patch", source], "normal", null, manifest.patches);
   }
 
-  if (isTable(doc.workspace)) {
-    const ws = doc.workspace;
-    const strings = (value: unknown, name: string): string[] => {
-      if (value === undefined) return [];
-      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
-      warn(["workspace", name], `\`workspace.${name}\` must be an array of strings`);
-      return [];
+  // `[project]` is the pre-2018 spelling of `[package]`; cargo still reads it.
+  const packageKey = doc.package !== undefined ? "package" : doc.project !== undefined ? "project" : undefined;
+  const pkg = packageKey && table(doc[packageKey], [packageKey]);
+  if (packageKey && pkg) {
+    const at = (key: string) => [packageKey, key];
+    manifest.package = {
+      name: string(pkg.name, at("name")),
+      nameInvalid: pkg.name !== undefined && typeof pkg.name !== "string",
+      version: inheritable(pkg.version, at("version"), EXPECTED.semver),
+      edition: inheritable(pkg.edition, at("edition"), EXPECTED.inheritableString),
+      span: spanOf([packageKey]),
     };
-    const wsPackage = isTable(ws.package) ? ws.package : {};
+    if (packageKey === "package") {
+      manifest.package.workspace = string(pkg.workspace, at("workspace"));
+      manifest.package.resolver = string(pkg.resolver, at("resolver"));
+    }
+  }
+
+  const ws = table(doc.workspace, ["workspace"]);
+  if (ws) {
+    const at = (key: string) => ["workspace", key];
+    const wsPackage = table(ws.package, at("package")) ?? {};
     const section: WorkspaceSection = {
-      members: strings(ws.members, "members"),
-      exclude: strings(ws.exclude, "exclude"),
-      defaultMembers: ws["default-members"] === undefined ? undefined : strings(ws["default-members"], "default-members"),
-      resolver: typeof ws.resolver === "string" ? ws.resolver : undefined,
-      dependencies: readDependencies(ws.dependencies, ["workspace", "dependencies"], "normal", null),
+      members: strings(ws.members, at("members")) ?? [],
+      exclude: strings(ws.exclude, at("exclude")) ?? [],
+      defaultMembers: strings(ws["default-members"], at("default-members")),
+      resolver: string(ws.resolver, at("resolver")),
+      dependencies: readDependencies(ws.dependencies, at("dependencies"), "normal", null),
       package: {
-        version: typeof wsPackage.version === "string" ? wsPackage.version : undefined,
-        edition: typeof wsPackage.edition === "string" ? wsPackage.edition : undefined,
+        version: string(wsPackage.version, ["workspace", "package", "version"], EXPECTED.semver),
+        edition: string(wsPackage.edition, ["workspace", "package", "edition"]),
       },
       span: spanOf(["workspace"]),
-      membersSpan: ws.members === undefined ? undefined : spanOf(["workspace", "members"]),
+      membersSpan: ws.members === undefined ? undefined : spanOf(at("members")),
     };
     manifest.workspace = section;
   }
 
-  if (doc.features !== undefined) {
-    if (!isTable(doc.features)) warn(["features"], "`features` must be a table");
-    else {
-      for (const [name, list] of Object.entries(doc.features)) {
-        if (Array.isArray(list) && list.every((v) => typeof v === "string")) manifest.features[name] = list as string[];
-        else warn(["features", name], `feature \`${name}\` must be an array of strings`);
-      }
-    }
+  for (const [name, list] of Object.entries(table(doc.features, ["features"]) ?? {})) {
+    const values = strings(list, ["features", name]);
+    if (values) manifest.features[name] = values;
   }
   if (isTable(doc.lib) && (doc.lib["proc-macro"] === true || doc.lib.proc_macro === true)) manifest.procMacro = true;
+  // Problems are plain data (compared, serialised, cached): their lazy spans become plain positions now.
+  for (const problem of problems) problem.position &&= { line: problem.position.line, column: problem.position.column };
   return { manifest, problems };
 }
 
-function readInheritable(value: unknown): MaybeInherited<string> | undefined {
-  if (typeof value === "string") return { value };
-  if (isTable(value) && value.workspace === true) return { inherited: true };
-  return undefined;
+/** The checks readDependency shares with the rest of the manifest: each reports a wrong type and skips the value. */
+interface TypeChecks {
+  invalid(keyPath: string[], value: unknown, expected: string): void;
+  string(value: unknown, keyPath: string[]): string | undefined;
+  strings(value: unknown, keyPath: string[]): string[] | undefined;
 }
 
 function readDependency(
@@ -286,7 +306,7 @@ function readDependency(
   kind: DependencyKind,
   target: string | null,
   span: SourceSpan,
-  warn: (message: string) => void,
+  check: TypeChecks,
 ): DependencyDecl | undefined {
   const decl: DependencyDecl = { key, package: key, kind, target, workspace: false, features: [], optional: false, span, keyPath };
   if (typeof spec === "string") {
@@ -294,21 +314,14 @@ function readDependency(
     return decl;
   }
   if (!isTable(spec)) {
-    warn(`dependency \`${key}\` must be a version string or a table`);
+    check.invalid(keyPath, spec, EXPECTED.dependency);
     return undefined;
   }
-  const str = (name: string): string | undefined => {
-    const value = spec[name];
-    if (value === undefined) return undefined;
-    if (typeof value === "string") return value;
-    warn(`dependency \`${key}\`: \`${name}\` must be a string`);
-    return undefined;
-  };
+  const str = (name: string) => check.string(spec[name], [...keyPath, name]);
   const bool = (name: string): boolean | undefined => {
     const value = spec[name];
-    if (value === undefined) return undefined;
-    if (typeof value === "boolean") return value;
-    warn(`dependency \`${key}\`: \`${name}\` must be a boolean`);
+    if (value === undefined || typeof value === "boolean") return value;
+    check.invalid([...keyPath, name], value, EXPECTED.boolean);
     return undefined;
   };
   decl.version = str("version");
@@ -329,9 +342,6 @@ function readDependency(
     decl.defaultFeatures = bool("default_features");
     decl.defaultFeaturesKey = "default_features";
   }
-  if (spec.features !== undefined) {
-    if (Array.isArray(spec.features) && spec.features.every((f) => typeof f === "string")) decl.features = spec.features as string[];
-    else warn(`dependency \`${key}\`: \`features\` must be an array of strings`);
-  }
+  decl.features = check.strings(spec.features, [...keyPath, "features"]) ?? [];
   return decl;
 }

@@ -1,7 +1,7 @@
 // `--format github`: GitHub Actions workflow commands, one annotation per finding and problem; pure, data in, text out.
 import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
-import { displayPath, formatMessage } from "./message.js";
+import { displayPath, formatMessageWithScope } from "./message.js";
 import { keyRegion } from "./sarif.js";
 
 /** Escapes workflow-command data (the message): %, CR and LF, as @actions/core does, so no text can start a new command. */
@@ -38,7 +38,7 @@ export function formatGithub(result: AuditResult, cwd: string, sources: Readonly
         endColumn: keyRegion(sources.get(f.manifest), f.line, f.column).endColumn,
         title: `${f.ruleId}: ${f.dependency}`,
       };
-      lines.push(command(f.severity, properties, `${formatMessage(f)}\n${why}`));
+      lines.push(command(f.severity, properties, `${formatMessageWithScope(f)}\n${why}`));
     }
   }
   for (const p of allProblems(result)) {

@@ -16,7 +16,10 @@ export interface JsonFinding {
   dependency: string;
   dependencyVersion: string;
   dependencyKey: string;
+  /** The builds that reach the banned crate. */
   scope: Finding["scope"];
+  /** The table that declares the dependency; wider than `scope` when only other tables' features bring native TLS. */
+  declaredAs: Finding["declaredAs"];
   target: string | null;
   reaches: string[];
   path: PathStep[];
@@ -90,6 +93,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       dependencyVersion: f.dependencyVersion,
       dependencyKey: f.dependencyKey,
       scope: f.scope,
+      declaredAs: f.declaredAs,
       target: f.target,
       reaches: f.reaches,
       path: f.path.map((step) => (step.enabledAt ? { ...step, enabledAt: relativeEnabledAt(step.enabledAt, rel) } : step)),

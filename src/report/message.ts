@@ -8,6 +8,32 @@ export function formatMessage(finding: Finding): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => finding.data[key] ?? "");
 }
 
+const BUILDS: Record<Exclude<Finding["scope"], "normal">, string> = { dev: "test and example builds", build: "build scripts" };
+
+type Scoped = Pick<Finding, "scope" | "declaredAs" | "reaches">;
+
+/** When the declaration's table is wider than the builds that reach the banned crate, those builds in words. */
+function scopeNote(finding: Scoped): string | undefined {
+  if (finding.scope === finding.declaredAs || finding.scope === "normal") return undefined;
+  const what = finding.reaches.some((crate) => crate === "openssl" || crate === "openssl-sys") ? "OpenSSL" : finding.reaches.join(", ");
+  return `reaches ${what} only in ${BUILDS[finding.scope]}`;
+}
+
+/**
+ * The declaration's kind, then the builds that reach the banned crate when they are narrower: "normal dependency;
+ * reaches OpenSSL only in test and example builds" for a `[dependencies]` line whose native TLS only a
+ * dev-dependency's features turn on (feature unification).
+ */
+export function declarationLabel(finding: Scoped): string {
+  const note = scopeNote(finding);
+  return `${finding.declaredAs} dependency${note ? `; ${note}` : ""}`;
+}
+
+/** The message for one-line formats (SARIF, annotations), which show it on the declaration: with the label when a table alone would mislead. */
+export function formatMessageWithScope(finding: Finding): string {
+  return scopeNote(finding) ? `${formatMessage(finding)} (${declarationLabel(finding)})` : formatMessage(finding);
+}
+
 /** Path for display: relative to `cwd` when inside it, so reports never print more than needed. */
 export function displayPath(path: string, cwd: string): string {
   return relative(cwd, path) || ".";

@@ -6,7 +6,8 @@ import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding } from "../engine/types.js";
 import type { Problem } from "../problems.js";
-import { describeEnabledAt, displayPath, enabledAtOf, formatMessage } from "./message.js";
+import { readKeyToken } from "./key-token.js";
+import { describeEnabledAt, displayPath, enabledAtOf, formatMessageWithScope } from "./message.js";
 
 /** Where the project lives; rule help links point at its docs/rules pages. */
 export const REPOSITORY_URL = "https://github.com/cargo-tls-audit/cargo-tls-audit";
@@ -19,25 +20,7 @@ const SRCROOT = "%SRCROOT%";
  * `reqwest`, `"reqwest"`, `'reqwest'`, or a whole `[dependencies.reqwest]` header.
  */
 function keyLength(source: string, from: number): number {
-  let i = from;
-  const skipQuoted = () => {
-    const quote = source[i];
-    for (i++; i < source.length && source[i] !== quote; i++) if (quote === '"' && source[i] === "\\") i++;
-    i++;
-  };
-  if (source[i] === "[") {
-    while (i < source.length && source[i] !== "]") {
-      if (source[i] === '"' || source[i] === "'") skipQuoted();
-      else i++;
-    }
-    while (source[i] === "]") i++;
-    return i - from;
-  }
-  if (source[i] === '"' || source[i] === "'") {
-    skipQuoted();
-    return Math.min(i, source.length) - from;
-  }
-  return /^[A-Za-z0-9_-]*/.exec(source.slice(from))![0].length;
+  return readKeyToken(source, from).end - from;
 }
 
 /**
@@ -81,6 +64,7 @@ function properties(finding: Finding): Sarif.PropertyBag {
     dependency: finding.dependency,
     dependencyVersion: finding.dependencyVersion,
     scope: finding.scope,
+    declaredAs: finding.declaredAs,
     ...(finding.target ? { target: finding.target } : {}),
     reaches: finding.reaches,
     path: finding.path.map((s) => `${s.name}@${s.version}`),
@@ -132,7 +116,7 @@ export function toSarif({ result, sources, cwd, version }: SarifInput): Sarif.Lo
         ruleId: finding.ruleId,
         ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
         level: finding.severity === "error" ? "error" : "warning",
-        message: { text: formatMessage(finding) },
+        message: { text: formatMessageWithScope(finding) },
         locations: [location(finding.manifest, keyRegion(sources.get(finding.manifest), finding.line, finding.column))],
         partialFingerprints: { "tlsAuditFinding/v1": fingerprint(finding) },
         properties: properties(finding),

@@ -4,7 +4,8 @@ import { allProblems } from "../audit.js";
 import type { Finding, PathStep } from "../engine/types.js";
 import type { Problem } from "../problems.js";
 import { applyTextEdits } from "../fix/toml-edit.js";
-import { describeBuilds, describeEnabledAt, displayPath, enabledAtOf, formatMessage } from "./message.js";
+import { dependencyNameRange } from "./key-token.js";
+import { declarationLabel, describeBuilds, describeEnabledAt, displayPath, enabledAtOf, formatMessage } from "./message.js";
 
 /** Colour functions; identity when colour is off. The CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
 export interface Palette {
@@ -37,11 +38,12 @@ function codeFrame(text: string, line: number, column: number, palette: Palette)
   if (source === undefined) return [];
   const gutter = String(line).length;
   const pad = " ".repeat(gutter);
-  const keyLength = /^[^\s=.\]]+/.exec(source.slice(column - 1))?.[0].length ?? 1;
+  // Under the dependency's name: in a `[target."cfg(…)".dependencies.x]` header, `x`, not `[target`.
+  const [start, end] = dependencyNameRange(source, column - 1) ?? [column - 1, column];
   return [
     `${pad} ${palette.dim("|")}`,
     `${palette.dim(String(line))} ${palette.dim("|")} ${escapeControl(source)}`,
-    `${pad} ${palette.dim("|")} ${" ".repeat(Math.max(0, column - 1))}${palette.red("^".repeat(Math.max(1, keyLength)))}`,
+    `${pad} ${palette.dim("|")} ${" ".repeat(Math.max(0, start))}${palette.red("^".repeat(Math.max(1, end - start)))}`,
   ];
 }
 
@@ -101,7 +103,7 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   ];
   const text = sources.get(finding.manifest);
   if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
-  const facts = [`member ${escapeControl(finding.member)}`, `${finding.scope} dependency`];
+  const facts = [`member ${escapeControl(finding.member)}`, escapeControl(declarationLabel(finding))];
   if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
   const builds = describeBuilds(finding);

@@ -18,7 +18,7 @@ function readManifest(host: Host, file: string, problems: Problem[], stage: Stag
   try {
     const text = host.readText(file);
     const { manifest, problems: found } = stage("parse manifests", () => parseManifest(text, file));
-    problems.push(...found);
+    for (const problem of found) problems.push(problem); // not push(...found): there may be 100,000s
     return manifest;
   } catch (error) {
     problems.push(toProblem(error, file));
@@ -44,7 +44,8 @@ function isInside(dir: string, parent: string): boolean {
 export function locateManifest(host: Host, input: string): string | undefined {
   const path = resolve(input);
   const kind = host.kind(path);
-  if (kind === "file") {
+  // A Cargo.toml that is there but cannot be looked at (a symlink loop) is found, and its read says why.
+  if (kind === "file" || (kind === "other" && basename(path) === "Cargo.toml")) {
     if (basename(path) === "Cargo.toml") return path;
     return locateManifest(host, dirname(path));
   }
@@ -165,6 +166,7 @@ function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: stri
 function toLocalPackage(manifest: Manifest, root: Manifest, rootDir: string, isMember: boolean, problems: Problem[]): LocalPackage | undefined {
   const name = manifest.package?.name;
   if (!manifest.package || name === undefined) {
+    if (manifest.package?.nameInvalid) return undefined;
     problems.push({
       severity: "error",
       code: "manifest-missing-package-name",
@@ -268,7 +270,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
     if (loaded.has(real) || memberDirs.has(dir)) return;
     loaded.add(real);
     const file = join(dir, "Cargo.toml");
-    if (host.kind(file) !== "file") {
+    if (host.kind(file) === "missing") {
       problems.push({
         severity: "error",
         code: "workspace-member-missing",
@@ -287,12 +289,36 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
   const pathPackages: LocalPackage[] = [];
   const pathDirs = new Set<string>();
   const queue = [...members];
+  const addPathPackage = (dir: string) => {
+    pathDirs.add(dir);
+    const manifest = readManifest(host, join(dir, "Cargo.toml"), problems, stage);
+    const local = manifest && toLocalPackage(manifest, manifest.workspace ? manifest : rootManifest, root, false, problems);
+    if (local) {
+      pathPackages.push(local);
+      queue.push(local);
+    }
+  };
+  // A `[patch]` to a path replaces the registry crate with that local one: its manifest is the crate's metadata.
+  for (const patch of rootManifest.patches) {
+    if (patch.path === undefined) continue;
+    const dir = resolve(root, patch.path);
+    if (host.kind(join(dir, "Cargo.toml")) === "missing") {
+      problems.push({
+        severity: "error",
+        code: "path-dependency-missing",
+        message: `patch \`${patch.key}\` points to ${relative(root, dir) || "."}, which has no Cargo.toml`,
+        file: rootManifest.file,
+        position: { line: patch.span.line, column: patch.span.column },
+      });
+      continue;
+    }
+    if (!memberDirs.has(dir) && !pathDirs.has(dir)) addPathPackage(dir);
+  }
   while (queue.length > 0) {
     const pkg = queue.shift()!;
     for (const dep of pkg.dependencies) {
       if (dep.pathDir === undefined) continue;
-      const file = join(dep.pathDir, "Cargo.toml");
-      if (host.kind(file) !== "file") {
+      if (host.kind(join(dep.pathDir, "Cargo.toml")) === "missing") {
         problems.push({
           severity: "error",
           code: "path-dependency-missing",
@@ -309,13 +335,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
         if (members.length > before) queue.push(members[members.length - 1]!);
         continue;
       }
-      pathDirs.add(dep.pathDir);
-      const manifest = readManifest(host, file, problems, stage);
-      const local = manifest && toLocalPackage(manifest, manifest.workspace ? manifest : rootManifest, root, false, problems);
-      if (local) {
-        pathPackages.push(local);
-        queue.push(local);
-      }
+      addPathPackage(dep.pathDir);
     }
   }
 
@@ -358,7 +378,7 @@ export function loadWorkspace(host: Host, input: string, stage: Stage = untimed)
     try {
       const lockText = host.readText(lockfilePath);
       const decoded = stage("parse lock", () => decodeLockfile(lockText, lockfilePath));
-      problems.push(...decoded.problems);
+      for (const problem of decoded.problems) problems.push(problem);
       if (decoded.lockfile.packages.length === 0) {
         // A lock without packages describes nothing: audit the manifests, as without a lock, rather than nothing.
         problems.push({ severity: "warning", code: "lockfile-missing", message: "Cargo.lock lists no packages; auditing the manifests alone", file: lockfilePath, hint: "run `cargo generate-lockfile` for a complete audit" });

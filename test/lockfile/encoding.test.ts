@@ -92,6 +92,23 @@ describe("decodeLockfile: bad input", () => {
     expect(problem.hint).toContain("cargo update -w");
   });
 
+  // The entries after a good one, as cargo words them (checked against cargo 1.95's `cargo metadata`).
+  const good = `version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "log",\n]\n\n[[package]]\nname = "log"\nversion = "0.4.22"\nsource = "${CRATES_IO}"\n\n`;
+  it.each([
+    ["a name that is no string", `[[package]]\nname = 5\nversion = "0.1.0"\n`, 16, 1, "[[package]] entry: `name`: invalid type: integer `5`, expected a string"],
+    ["a missing version", `[[package]]\nname = "b"\n`, 15, 1, "[[package]] entry: missing field `version`"],
+    ["a version that is no string", `[[package]]\nname = "b"\n  version = 1\n`, 17, 3, "[[package]] entry: `version`: invalid type: integer `1`, expected a string"],
+    ["dependencies that are a string", `[[package]]\nname = "b"\nversion = "0.1.0"\ndependencies = "log"\n`, 18, 1, 'package b 0.1.0: `dependencies`: invalid type: string "log", expected a sequence'],
+    ["a dependency that is no string", `[[package]]\nname = "b"\nversion = "0.1.0"\ndependencies = [\n "log",\n 1,\n]\n`, 18, 1, "package b 0.1.0: `dependencies`: invalid type: integer `1`, expected a string"],
+  ])("rejects %s at its line and column", (_name, entry, line, column, message) => {
+    expect(inputError(() => decode(good + entry))).toMatchObject({ severity: "error", code: "lockfile-invalid", message, file: "/ws/Cargo.lock", position: { line, column } });
+  });
+
+  it("rejects packages written as something other than tables at the `package` key", () => {
+    const problem = inputError(() => decode(`version = 4\npackage = "app"\n`));
+    expect(problem).toMatchObject({ position: { line: 2, column: 1 }, message: "`package` must be an array of tables ([[package]])" });
+  });
+
   it("reports TOML syntax errors with line and column", () => {
     const problem = inputError(() => decode(`version = 4\n\n[[package]]\nname = "unterminated\n`));
     expect(problem.code).toBe("lockfile-invalid");

@@ -114,12 +114,12 @@ describe("parseManifest: bad input", () => {
     expect(problem).toMatchObject({ code: "conflict-markers", position: { line: 2, column: 1 } });
   });
 
-  it("skips entries of the wrong type with a warning that points at them", () => {
+  it("skips entries of the wrong type with an error that points at them", () => {
     const { manifest, problems } = parse(`[dependencies]\nok = "1"\nbad = 3\nfeat = { version = "1", features = "json" }\n`);
     expect(manifest.dependencies.map((d) => d.key)).toEqual(["ok", "feat"]);
-    expect(problems.map((p) => [p.code, p.position?.line])).toEqual([
-      ["manifest-invalid-entry", 3],
-      ["manifest-invalid-entry", 4],
+    expect(problems.map((p) => [p.code, p.severity, p.position?.line])).toEqual([
+      ["manifest-invalid-type", "error", 3],
+      ["manifest-invalid-type", "error", 4],
     ]);
   });
 });

@@ -16,6 +16,7 @@ export function fakeFinding(overrides: Partial<Finding> = {}): Finding {
     dependencyVersion: "0.11.27",
     dependencyKey: "reqwest",
     scope: "normal",
+    declaredAs: "normal",
     target: null,
     reaches: ["native-tls", "openssl-sys"],
     path: [

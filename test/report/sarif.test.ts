@@ -34,6 +34,7 @@ describe("toSarif", () => {
       dependency: "reqwest",
       dependencyVersion: "0.11.27",
       scope: "normal",
+      declaredAs: "normal",
       target: "cfg(unix)",
       reaches: ["native-tls", "openssl-sys"],
       path: ["app@0.1.0", "reqwest@0.11.27", "native-tls@0.2.12", "openssl-sys@0.9.104"],

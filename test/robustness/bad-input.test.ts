@@ -172,6 +172,26 @@ describe("manifest content", () => {
     expect(run.stderr).toContain("Cargo.toml:1:1: error: `[package]` has no `name` [manifest-missing-package-name]");
   });
 
+  // Cargo refuses these manifests; the audit used to warn, or (members as a string) say "✔ … (0 members)", exit 0.
+  it.each([
+    ["members as a string", { "Cargo.toml": `[workspace]\nmembers = "crates/*"\n` }, 'Cargo.toml:2:1: error: `workspace.members`: invalid type: string "crates/*", expected a sequence [manifest-invalid-type]'],
+    ["a dependency as a number", { "Cargo.toml": pkg("a", "reqwest = 5\n") }, "Cargo.toml:7:1: error: `dependencies.reqwest`: invalid type: integer `5`, expected a version string"],
+    ["features as a string", { "Cargo.toml": pkg("a", `reqwest = { version = "0.12", features = "json" }\n`) }, 'Cargo.toml:7:31: error: `dependencies.reqwest.features`: invalid type: string "json", expected a sequence'],
+    ["a name that is no string", { "Cargo.toml": `[package]\nname = 5\nversion = "0.1.0"\n` }, "Cargo.toml:2:1: error: `package.name`: invalid type: integer `5`, expected a string [manifest-invalid-type]"],
+  ])("%s: file:line:col in cargo's words, exit 2", async (_name, files, message) => {
+    const run = await audit(workspace({ ...files, "Cargo.lock": lockOf() }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain("has no `name`");
+  });
+
+  it("a dependency of the wrong type leaves the others audited", async () => {
+    const run = await audit(workspace({ "Cargo.toml": pkg("a", `openssl = "0.10"\nreqwest = { version = "0.12", optional = "yes" }\n`), "Cargo.lock": opensslLock }));
+    expect(run.code).toBe(2);
+    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl"]);
+    expect(run.report.problems.map((p) => p.code)).toContain("manifest-invalid-type");
+  });
+
   it("a member glob that matches nothing", async () => {
     const run = await audit(workspace({ "Cargo.toml": `[workspace]\nmembers = ["crates/*"]\n`, "Cargo.lock": lockOf() }));
     expect(run.code).toBe(2);
@@ -233,6 +253,30 @@ describe("the file system", () => {
     expect(run.report.workspaces[0]!.members).toEqual(["c", "x"]);
   });
 
+  // Each used to say "no such file or directory", "could not find Cargo.toml" or "has no Cargo.toml".
+  const LOOP = "cannot read file: symbolic link loop (ELOOP: too many levels of symbolic links) [file-unreadable]";
+  it.each([
+    ["the directory", (dir: string) => dir],
+    ["the Cargo.toml", (dir: string) => join(dir, "Cargo.toml")],
+  ])("a Cargo.toml that links to itself, audited by %s, is a symlink loop, exit 2", async (_name, input) => {
+    const dir = workspace({ "Cargo.lock": lockOf() });
+    symlinkSync("Cargo.toml", join(dir, "Cargo.toml"));
+    const run = await runCli(["--format", "json", input(dir)], { cwd: dir });
+    expectNoCrash(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`Cargo.toml: error: ${LOOP}\n`);
+  });
+
+  it("a member's Cargo.toml that links to itself is a symlink loop; the other members are audited", async () => {
+    const dir = workspace({ "Cargo.toml": `[workspace]\nmembers = ["a", "b"]\n`, "b/Cargo.toml": pkg("a", `openssl = "0.10"\n`), "Cargo.lock": opensslLock });
+    mkdirSync(join(dir, "a"));
+    symlinkSync("Cargo.toml", join(dir, "a/Cargo.toml"));
+    const run = await audit(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`a/Cargo.toml: error: ${LOOP}\n`);
+    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl"]);
+  });
+
   it("an unreadable Cargo.toml (chmod 000) is `permission denied`, exit 2", async () => {
     const dir = workspace({ "Cargo.toml": `[workspace]\nmembers = ["a", "b"]\n`, "a/Cargo.toml": pkg("a"), "b/Cargo.toml": pkg("b"), "Cargo.lock": lockOf() });
     chmodSync(join(dir, "a/Cargo.toml"), 0o000);
@@ -279,7 +323,8 @@ describe("the file system", () => {
     mkdirSync(join(dir, "a/Cargo.toml"), { recursive: true });
     const run = await audit(dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Cargo.toml:2:1: error: workspace member "a" has no Cargo.toml [workspace-member-missing]');
+    // As cargo: "failed to read `…/a/Cargo.toml`: Is a directory".
+    expect(run.stderr).toContain("a/Cargo.toml: error: cannot read file: is a directory, expected a file [file-unreadable]");
     expect(run.report.workspaces[0]!.members).toEqual(["b"]);
   });
 

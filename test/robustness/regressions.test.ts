@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeLockfile } from "../../src/lockfile/encoding.js";
 import { parseManifest } from "../../src/manifest/parse.js";
 import type { JsonReport } from "../../src/report/json.js";
+import { isWorkspace, loadWorkspace } from "../../src/workspace/load.js";
+import { memoryHost } from "../helpers/memory-host.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const made: string[] = [];
@@ -69,6 +71,18 @@ describe("deep nesting", () => {
     expect(ms).toBeLessThan(4000);
     expect(value.manifest.package!.name).toBe("a");
   });
+});
+
+describe("no stack overflow on many entries", () => {
+  it("a manifest with 200,000 dependencies is read in full, not a stack overflow", () => {
+    // Spreading them into push() threw "Maximum call stack size exceeded": an internal error naming no file.
+    const count = 200_000;
+    const deps = Array.from({ length: count }, (_, i) => `dep${i} = "1"\n`).join("");
+    const ws = loadWorkspace(memoryHost({ "Cargo.toml": `[package]\nname = "a"\nversion = "0.1.0"\n\n[dependencies]\n${deps}`, "Cargo.lock": `version = 4\n\n[[package]]\nname = "a"\nversion = "0.1.0"\n` }), "/ws");
+    if (!isWorkspace(ws)) throw new Error(ws.problems[0]?.message);
+    expect(ws.members[0]!.dependencies).toHaveLength(count);
+    expect(ws.members[0]!.dependencies.at(-1)).toMatchObject({ key: "dep199999", version: "1" });
+  }, 120_000);
 });
 
 describe("no walks or reads that never end", () => {
