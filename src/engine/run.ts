@@ -285,5 +285,6 @@ function toFinding(rule: Rule, report: RuleReport, workspace: Workspace, graph: 
   if (group.possible) finding.possible = true;
   if (group.condition) finding.condition = group.condition;
   if (group.builds) finding.builds = group.builds;
+  if (!member.isMember) finding.pathPackage = true;
   return finding;
 }

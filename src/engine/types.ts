@@ -168,6 +168,8 @@ export interface Finding {
   condition?: { features: string[] };
   /** The members whose builds reach it (resolved modes): a package's findings depend on the build it is in. */
   builds?: string[];
+  /** Set when `member` is a path package outside the workspace's members (a build reaches it through a path dependency). */
+  pathPackage?: true;
   /** The declaration behind the finding (not serialised). */
   decl: EffectiveDependency;
   /** Filled by the fix planner; null when no planning was done. */

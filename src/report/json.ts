@@ -37,6 +37,8 @@ export interface JsonFinding {
   condition?: { features: string[] };
   /** The members whose builds reach it (resolved modes). */
   builds?: string[];
+  /** `member` is a path package outside the workspace's members. */
+  pathPackage?: true;
   /** The local declaration that switched native TLS on, when it is not this finding's own line. */
   enabledAt?: EnabledAt;
   fix: FindingFix | null;
@@ -108,6 +110,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       if (f.possible) entry.possible = true;
       if (f.condition) entry.condition = f.condition;
       if (f.builds) entry.builds = f.builds;
+      if (f.pathPackage) entry.pathPackage = true;
       const enabled = enabledAtOf(f);
       if (enabled) entry.enabledAt = relativeEnabledAt(enabled, rel);
       return entry;

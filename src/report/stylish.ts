@@ -103,7 +103,7 @@ function formatFinding(finding: Finding, sources: ReadonlyMap<string, string>, c
   ];
   const text = sources.get(finding.manifest);
   if (text !== undefined) out.push(...codeFrame(text, finding.line, finding.column, palette).map((l) => `  ${l}`));
-  const facts = [`member ${escapeControl(finding.member)}`, escapeControl(declarationLabel(finding))];
+  const facts = [`${finding.pathPackage ? "path package" : "member"} ${escapeControl(finding.member)}`, escapeControl(declarationLabel(finding))];
   if (finding.target) facts.push(`declared for ${escapeControl(finding.target)}`);
   out.push(`  ${palette.dim("=")} ${facts.join(", ")}`);
   const builds = describeBuilds(finding);

@@ -101,7 +101,7 @@ describe("audit with the lockfile graph", () => {
     });
     // What `cargo tree -p app -i openssl-sys -e normal,build` shows: the path package above the registry crate.
     expect(findings.map(brief)).toEqual(["codegen → openssl 0.10.68 [build/warning] codegen>openssl>openssl-sys"]);
-    expect(findings[0]).toMatchObject({ manifest: "/vendor/codegen/Cargo.toml", line: 7 });
+    expect(findings[0]).toMatchObject({ manifest: "/vendor/codegen/Cargo.toml", line: 7, pathPackage: true });
   });
 
   it("points an inherited dependency at the member line and the [workspace.dependencies] line", () => {
