@@ -2,7 +2,7 @@
 import type { AllowEntry } from "../config/config.js";
 import type { Problem } from "../problems.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
-import type { Finding } from "./types.js";
+import { enabledAtOf, type Finding } from "./types.js";
 
 export interface Suppression {
   finding: Finding;
@@ -54,7 +54,11 @@ export function applyAllows(findings: Finding[], allows: readonly AllowEntry[], 
     return split;
   };
   for (const finding of findings) {
-    const places = [{ file: finding.manifest, at: finding }, ...(finding.inheritedFrom ? [{ file: finding.inheritedFrom.manifest, at: finding.inheritedFrom }] : [])];
+    // The finding's own line, the entry it inherits, and the declaration that switched native TLS on (another
+    // member's, say): an allow on the cause covers what it causes.
+    const enabled = enabledAtOf(finding);
+    const positions = [finding, finding.inheritedFrom, enabled, enabled?.inheritedFrom];
+    const places = positions.flatMap((at) => (at ? [{ file: at.manifest, at }] : []));
     const inline = places
       .flatMap(({ file, at }) => {
         const split = linesOf(file);

@@ -160,16 +160,16 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     reach = lockfileReach(graph, banned);
   }
 
-  const dependencies = directDependencies(workspace, graph);
+  const dependencies = directDependencies(workspace, graph, banned);
   const runRules = () => {
     rules.forEach((handlers, index) => {
       if (handlers.directDependency) for (const dependency of dependencies) handlers.directDependency(dependency);
       const looked = options.rules[index]!.meta.buildCrates;
       if (handlers.memberBuild && looked && resolved) {
+        const direct = new Map(dependencies.filter((d) => d.lockId !== undefined).map((d) => [`${graph!.localIds.get(d.member)}\0${d.lockId}`, d]));
         for (const member of workspace.members) {
-          const direct = new Map(dependencies.filter((d) => d.member === member && d.lockId !== undefined).map((d) => [d.lockId!, d]));
           const built = resolved.built(member, looked === "all" ? undefined : new Set(looked)).flatMap((p) => {
-            const dependency = direct.get(p.via);
+            const dependency = direct.get(`${p.owner}\0${p.via}`);
             // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
             return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
           });
@@ -211,7 +211,7 @@ export function auditedCrates(banned: Iterable<string>, rules: readonly Rule[]):
  * excluded, one per locked package, in manifest order. A path package's dependencies matter in the builds of the
  * members that reach it: `cargo tree -p M -i openssl-sys` shows them.
  */
-export function directDependencies(workspace: Workspace, graph: DependencyGraph | undefined): DirectDependency[] {
+export function directDependencies(workspace: Workspace, graph: DependencyGraph | undefined, banned: ReadonlySet<string> = new Set()): DirectDependency[] {
   const memberDirs = new Set(workspace.members.map((m) => m.dir));
   const result: DirectDependency[] = [];
   if (!graph) {
@@ -228,7 +228,9 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
     if (id === undefined) continue;
     const seen = new Set<number>();
     for (const edge of [...graph.edges[id]!].sort((a, b) => SCOPE_RANK[a.kind] - SCOPE_RANK[b.kind])) {
-      if (!edge.decl || localIds.has(edge.to) || seen.has(edge.to)) continue;
+      // A vendored banned crate is a finding even as a path package; other local packages have findings of their own.
+      const toLocal = localIds.has(edge.to) && !banned.has(graph.lockfile.packages[edge.to]!.name);
+      if (!edge.decl || toLocal || seen.has(edge.to)) continue;
       seen.add(edge.to);
       result.push({ member: local, decl: edge.decl, lockId: edge.to });
     }

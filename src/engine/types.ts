@@ -60,6 +60,8 @@ export interface EnabledAt {
   manifest: string;
   line: number;
   column: number;
+  /** For a `workspace = true` declaration: the `[workspace.dependencies]` entry it inherits. */
+  inheritedFrom?: { manifest: string; line: number; column: number };
 }
 
 /** One way a direct dependency reaches banned crates, at one scope. */
@@ -186,3 +188,8 @@ export type FindingFix =
       edits: { manifest: string; start: number; end: number; text: string }[];
     }
   | { fixable: false; reason: string };
+
+/** The first declaration on a finding's path that another local declaration switched on (see `PathStep.enabledAt`). */
+export function enabledAtOf(finding: Pick<Finding, "path">): EnabledAt | undefined {
+  return finding.path.find((step) => step.enabledAt)?.enabledAt;
+}

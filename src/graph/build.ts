@@ -88,6 +88,8 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
       if (!local.isMember && decl.kind === "dev") continue;
       const target = matchLockedDependency(decl, lockDepsByName.get(decl.package) ?? [], localIdByDir);
       if (!target) {
+        // Cargo locks a non-member's optional dependency only when a dependent's features turn it on.
+        if (!local.isMember && decl.optional) continue;
         problems.push({
           severity: "warning",
           code: "lockfile-stale",

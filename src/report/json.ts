@@ -134,5 +134,8 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
 }
 
 function relativeEnabledAt(at: EnabledAt, rel: (path: string) => string): EnabledAt {
-  return { ...at, manifest: rel(at.manifest), line: at.line, column: at.column };
+  const { inheritedFrom, ...rest } = at;
+  const entry: EnabledAt = { ...rest, manifest: rel(at.manifest), line: at.line, column: at.column };
+  if (inheritedFrom) entry.inheritedFrom = { manifest: rel(inheritedFrom.manifest), line: inheritedFrom.line, column: inheritedFrom.column };
+  return entry;
 }

@@ -39,10 +39,7 @@ export function displayPath(path: string, cwd: string): string {
   return relative(cwd, path) || ".";
 }
 
-/** The first declaration on a finding's path that another local declaration switched on (see `PathStep.enabledAt`). */
-export function enabledAtOf(finding: Finding): EnabledAt | undefined {
-  return finding.path.find((step) => step.enabledAt)?.enabledAt;
-}
+export { enabledAtOf } from "../engine/types.js";
 
 /** "`git` feature of net, requested at core/Cargo.toml:7" or "curl's default features, enabled by bin/Cargo.toml:8". */
 export function describeEnabledAt(at: EnabledAt, cwd: string): string {

@@ -142,7 +142,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       if (bound.length > 0) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
       for (const [local, localFor] of locals) {
         for (const direct of graph.edges(local, localFor)) {
-          if (options.isLocal(direct.to)) continue;
+          // Another local package's own dependencies are its findings; a vendored banned crate is one here.
+          if (options.isLocal(direct.to) && !options.bannedIds.has(direct.to)) continue;
           for (const banned of graph.reachedTargets(direct.to, direct.toFor, options.bannedIds)) {
             const key = reachKey(local, direct.to, banned);
             const previous = found.get(key);

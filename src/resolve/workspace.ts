@@ -34,7 +34,11 @@ export interface BuiltPackage {
   features: string[];
   /** Whether real metadata described it (its features are then exact). */
   exact: boolean;
-  /** Lock id of the member's direct dependency that leads to it. */
+  /**
+   * The local package whose direct dependency leads to it (the member, or a member or path package its build
+   * reaches), and that dependency, as lock ids: the last step out of the build's local packages.
+   */
+  owner: number;
   via: number;
   /** The why-path, built on demand (most packages never need one). */
   path(): PathStep[];
@@ -104,7 +108,7 @@ export function resolveWorkspace(
   const lockEdges = new Map<LocalPackage, LocalEdge[]>();
   const lockEdgesOf = (member: LocalPackage): LocalEdge[] => {
     let pairs = lockEdges.get(member);
-    if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, within)));
+    if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, bannedIds, within)));
     return pairs;
   };
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
@@ -253,6 +257,18 @@ export function resolveWorkspace(
             return enabling.decl.span.column;
           },
         };
+        const inherited = enabling.decl.inheritedFrom;
+        if (inherited) {
+          steps[index]!.enabledAt!.inheritedFrom = {
+            manifest: inherited.file,
+            get line() {
+              return inherited.span.line;
+            },
+            get column() {
+              return inherited.span.column;
+            },
+          };
+        }
       }
     });
     return steps;
@@ -299,6 +315,10 @@ export function resolveWorkspace(
       return analysis.build.reachable(names && ((id) => names.has(packages[id]!.name))).map(({ id, fk, first, path }) => {
         const pkg = packages[id]!;
         const summary = summaries.get(id);
+        // Through a path package or another member, the dependency that leads to it is that package's, not the member's.
+        const edges = isLocal(first.to) ? path() : undefined;
+        const exitAt = edges ? edges.findLastIndex((e) => isLocal(e.from)) : 0;
+        const exit = edges ? edges[exitAt] : first;
         return {
           name: pkg.name,
           version: pkg.version,
@@ -307,8 +327,13 @@ export function resolveWorkspace(
             return [...activatedFeatures(analysis.buildFeatures, id, fk).keys()].sort();
           },
           exact: !summary.incomplete,
-          via: first.to,
-          path: () => [{ name: member.name, version: member.version ?? "", source: null }, ...path().map((e) => stepFor(e.to))],
+          owner: exit?.from ?? first.from,
+          via: exit?.to ?? first.to,
+          // From the local package that owns the dependency, as a finding's why-path starts.
+          path: () => {
+            const owner = localById.get(exit?.from ?? first.from) ?? member;
+            return [{ name: owner.name, version: owner.version ?? "", source: null }, ...(edges ?? path()).slice(exitAt).map((e) => stepFor(e.to))];
+          },
         };
       });
     },
@@ -366,7 +391,13 @@ export function resolveWorkspace(
  * dependencies of every kind, and the normal and build dependencies of the local packages it reaches over local
  * edges. Only pairs whose dependency is inside `within` can reach a banned crate.
  */
-function localEdgesInLock(graph: DependencyGraph, root: number, isLocal: (id: number) => boolean, within: PackageSet | undefined): LocalEdge[] {
+function localEdgesInLock(
+  graph: DependencyGraph,
+  root: number,
+  isLocal: (id: number) => boolean,
+  bannedIds: ReadonlySet<number>,
+  within: PackageSet | undefined,
+): LocalEdge[] {
   const pairs: LocalEdge[] = [];
   const seen = new Set([root]);
   const queue = [root];
@@ -376,8 +407,8 @@ function localEdgesInLock(graph: DependencyGraph, root: number, isLocal: (id: nu
       // Cargo builds the dev-dependencies of the member alone.
       if (edge.kind === "dev" && at !== root) continue;
       if (within !== undefined && within[edge.to] !== 1) continue;
-      if (!isLocal(edge.to)) pairs.push([at, edge.to]);
-      else if (!seen.has(edge.to)) {
+      if (!isLocal(edge.to) || bannedIds.has(edge.to)) pairs.push([at, edge.to]);
+      if (isLocal(edge.to) && !seen.has(edge.to)) {
         seen.add(edge.to);
         queue.push(edge.to);
       }

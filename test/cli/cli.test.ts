@@ -34,7 +34,16 @@ describe("tls-audit on the demo workspace", () => {
     // graph is rustls-only in its own build; bot's build unifies bot's reqwest defaults into it (cargo-tree-bot-native-tls.txt).
     const graph = report.findings[1]!;
     expect(graph.builds).toEqual(["bot"]);
-    expect(graph.enabledAt).toEqual({ package: "bot", dependency: "reqwest", crate: "reqwest", feature: "default", manifest: "fixtures/demo/crates/bot/Cargo.toml", line: 15, column: 1 });
+    expect(graph.enabledAt).toEqual({
+      package: "bot",
+      dependency: "reqwest",
+      crate: "reqwest",
+      feature: "default",
+      manifest: "fixtures/demo/crates/bot/Cargo.toml",
+      line: 15,
+      column: 1,
+      inheritedFrom: { manifest: "fixtures/demo/Cargo.toml", line: 20, column: 1 },
+    });
     expect(report.findings[2]!.builds).toEqual(["bot", "notify"]);
     const [reqwest] = report.findings;
     expect(reqwest!.inheritedFrom).toEqual({ manifest: "fixtures/demo/Cargo.toml", line: 20, column: 1 });
@@ -67,7 +76,7 @@ describe("tls-audit on the demo workspace", () => {
   it("takes cargo's --manifest-path, and -p/--package to audit selected members", async () => {
     const viaManifestPath = await runCli(["tls-audit", "--format", "json", "--manifest-path", "fixtures/demo/Cargo.toml"], { cwd: repo });
     expect(viaManifestPath.code).toBe(1);
-    expect((JSON.parse(viaManifestPath.stdout) as JsonReport).findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+    expect((JSON.parse(viaManifestPath.stdout) as JsonReport).findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);
     const one = await json("--manifest-path", "fixtures/demo/Cargo.toml", "-p", "notify");
     expect(one.report.findings.map((f) => `${f.member} ${f.dependency}`)).toEqual(["notify ureq"]);
     const both = await json("fixtures/demo", "--package", "notify,bot", "--lockfile-only");
@@ -194,7 +203,7 @@ describe("an unusable cache directory", () => {
     expect(version.stderr).toMatch(/^tls-audit: warning: cannot use the cache directory \/proc\/tls-audit-cache \(.*\); running without a cache\n$/);
     const run = spawnSync(process.execPath, [bin, "--format", "json", demo], { env, encoding: "utf8", timeout: 20_000 });
     expect(run.status).toBe(1);
-    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(2);
+    expect((JSON.parse(run.stdout) as JsonReport).findings).toHaveLength(3);
     expect(run.stderr.match(/cannot use the cache directory/g)).toHaveLength(1);
   });
 });

@@ -140,7 +140,7 @@ describe("--output into what is not a new or regular file", () => {
     expect(run.status).toBe(1);
     expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
     expect(lstatSync(join(dir, "middle.json")).isSymbolicLink()).toBe(true);
-    expect(json(readFileSync(join(dir, "real.json"), "utf8"))).toBe(2);
+    expect(json(readFileSync(join(dir, "real.json"), "utf8"))).toBe(3);
     expect(readdirSync(dir).sort()).toEqual(["link.json", "middle.json", "real.json"]);
   });
 });

@@ -104,6 +104,16 @@ describe("audit with the lockfile graph", () => {
     expect(findings[0]).toMatchObject({ manifest: "/vendor/codegen/Cargo.toml", line: 7, pathPackage: true });
   });
 
+  it("does not call a path package's optional dependency stale: cargo locks it only when a feature asks for it", () => {
+    const { ws, findings } = run({
+      "Cargo.toml": pkg("app", `[dependencies]\ncodegen = { path = "../vendor/codegen" }\n`),
+      "../vendor/codegen/Cargo.toml": pkg("codegen", `[dependencies]\nopenssl = { version = "0.10", optional = true }\nzip = { version = "2", optional = true }\n`),
+      "Cargo.lock": lockWith({ name: "app", dependencies: ["codegen"] }, { name: "codegen", dependencies: [] }),
+    });
+    expect(ws.problems).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
   it("points an inherited dependency at the member line and the [workspace.dependencies] line", () => {
     const { findings } = run({
       "Cargo.toml": `[workspace]\nmembers = ["bot"]\n\n[workspace.dependencies]\nreqwest = "0.11"\n`,

@@ -58,25 +58,26 @@ describe("rustls-crypto-provider's fix", () => {
   });
 });
 
-// Two members: one declares rustls without a provider, one reaches it through a path crate that has no provider feature.
-describe("rustls-crypto-provider's fix when rustls is declared directly, or no feature selects a provider", () => {
+// Two members: one declares rustls without a provider, one reaches it through a path crate that declares it without one.
+// Each build's finding belongs to the local package that declares rustls (as `cargo tree -i rustls` shows it).
+describe("rustls-crypto-provider's fix when rustls is declared directly, also by a path crate", () => {
   const direct = join(fixtures, "crypto-provider-direct");
-  it("adds the provider feature to a rustls entry; advises a rustls entry where no feature selects one", async () => {
+  it("adds the provider feature to each rustls entry, the path crate's included", async () => {
     const report = await json(workspace(true, direct));
-    expect(report.findings.map((f) => [f.member, f.dependency, f.fix])).toEqual([
-      ["direct", "rustls", expect.objectContaining({ fixable: true, description: `rustls: add "ring" (the ring crypto provider)` })],
-      ["wrapped", "tlswrap", {
-        fixable: false,
-        reason: 'no feature of tlswrap 0.1.0 selects a crypto provider; add `rustls = { version = "0.23.26", default-features = false, features = ["ring"] }` to [dependencies] (cargo unifies rustls\' features), or install a CryptoProvider at start-up',
-      }],
+    expect(report.findings.map((f) => [f.member, f.dependency, f.manifest, f.fix && "description" in f.fix ? f.fix.description : f.fix])).toEqual([
+      ["direct", "rustls", "direct/Cargo.toml", `rustls: add "ring" (the ring crypto provider)`],
+      ["tlswrap", "rustls", "vendor/tlswrap/Cargo.toml", `rustls: add "ring" (the ring crypto provider)`],
     ]);
+    expect(report.findings[1]!.path.map((s) => s.name)).toEqual(["tlswrap", "rustls"]);
   });
 
-  it("--write changes the rustls entry only", async () => {
+  it("--write changes the rustls entries only", async () => {
     const dir = workspace(true, direct);
     await runCli(["--write", dir], { cwd: dir });
     expect(readFileSync(join(dir, "direct/Cargo.toml"), "utf8")).toContain(`rustls = { version = "0.23", default-features = false, features = ["std", "tls12", "ring"] }\n`);
+    expect(readFileSync(join(dir, "vendor/tlswrap/Cargo.toml"), "utf8")).toContain(`rustls = { version = "0.23", default-features = false, features = ["std", "ring"] }\n`);
     expect(readFileSync(join(dir, "wrapped/Cargo.toml"), "utf8")).toBe(readFileSync(join(direct, "wrapped/Cargo.toml"), "utf8"));
+    expect((await json(dir)).findings).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 // A `[dependencies]` entry whose native TLS only a dev-dependency turns on (feature unification, as awc's openssl
 // through its dev-dependencies): the finding's scope is dev, and every format must say both what the declaration is
-// and which builds reach the banned crate, instead of "dev dependency" on a `[dependencies]` line.
+// and which builds reach the banned crate, instead of "dev dependency" on a `[dependencies]` line. The finding is the
+// path crate tlsy's own optional openssl entry (a vendored banned crate counts even as a path package), in app's build.
 import { afterAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../src/report/json.js";
 import { cargoLock, cleanUp, hasCargo, writeWorkspace } from "../helpers/cargo-workspace.js";
@@ -32,26 +33,22 @@ const run = async (format: string) => {
 describe("a normal dependency that reaches OpenSSL only through dev-dependency features", () => {
   it("stylish: names the declaration and the builds, at the [dependencies] line", async () => {
     const { stdout } = await run("stylish");
-    const block = stdout.split("\n\n").find((b) => b.includes("tlsy 0.1.0 pulls in"))!;
-    expect(block).toContain("--> app/Cargo.toml:7:1");
-    expect(block).toContain(`= member app, ${LABEL}\n`);
-    // The dev-dependency itself is what its table says.
-    expect(stdout.split("\n\n").find((b) => b.includes("helper 0.1.0 pulls in"))).toContain("= member app, dev dependency\n");
+    const block = stdout.split("\n\n").find((b) => b.includes("openssl 0.10.68 is itself a native TLS crate"))!;
+    expect(block).toContain("--> vendor/tlsy/Cargo.toml:10:1");
+    expect(block).toContain(`= path package tlsy, ${LABEL}\n`);
+    expect(block).toContain("= in the build of app\n");
+    expect(block).toContain("= native TLS switched on by `native` feature of tlsy, requested at vendor/helper/Cargo.toml:7\n");
   });
 
   it("json: scope dev, declaredAs normal", async () => {
     const report = JSON.parse((await run("json")).stdout) as JsonReport;
-    expect(report.findings.map((f) => [f.dependency, f.line, f.declaredAs, f.scope])).toEqual([
-      ["tlsy", 7, "normal", "dev"],
-      ["helper", 10, "dev", "dev"],
-    ]);
+    expect(report.findings.map((f) => [f.member, f.dependency, f.line, f.declaredAs, f.scope])).toEqual([["tlsy", "openssl", 10, "normal", "dev"]]);
   });
 
   it("sarif: the message says it, and the properties carry both", async () => {
     const results = (JSON.parse((await run("sarif")).stdout) as { runs: { results: { message: { text: string }; properties: Record<string, unknown> }[] }[] }).runs[0]!.results;
     expect(results.map((r) => [r.message.text, r.properties.declaredAs, r.properties.scope])).toEqual([
-      [`tlsy 0.1.0 pulls in openssl (${LABEL})`, "normal", "dev"],
-      ["helper 0.1.0 pulls in openssl", "dev", "dev"],
+      [`openssl 0.10.68 is itself a native TLS crate (Rust bindings to OpenSSL) (${LABEL})`, "normal", "dev"],
     ]);
   });
 });

@@ -42,8 +42,11 @@ describe("[patch] to a path", () => {
     const run = await runCli(["--format", "json", dir], { cwd: dir });
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.workspaces[0]).toMatchObject({ resolution: "exact", providers: { local: 3 } });
+    // The fork is a local package of a's build, so the finding is its own entry on the (vendored, banned) native-tls,
+    // switched on by a's reqwest line through the fork's default features.
     const [finding] = report.findings;
-    expect(finding!.path.map((step) => `${step.name}:${step.provider ?? "-"}`)).toEqual(["a:-", "reqwest:local", "native-tls:local"]);
+    expect(finding).toMatchObject({ member: "reqwest", dependency: "native-tls", pathPackage: true, builds: ["a"], enabledAt: { package: "a", dependency: "reqwest", feature: "default" } });
+    expect(finding!.path.map((step) => `${step.name}:${step.provider ?? "-"}`)).toEqual(["reqwest:-", "native-tls:local"]);
     expect(run.code).toBe(1);
   });
 });
