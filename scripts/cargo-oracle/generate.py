@@ -25,6 +25,9 @@ Runs that cannot change the answer are skipped (narrower edge sets after an empt
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "differential"))
+import oracle  # noqa: E402  the tree parsing and walking shared with the catalogue generator
+
 BANNED = ["native-tls", "openssl", "openssl-sys"]
 TARGET = "x86_64-unknown-linux-gnu"
 PLATFORMS = [TARGET, "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]
@@ -132,37 +135,19 @@ def build_registry(cmd):
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
 
 
-TREE_LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*?)\))?")
 
 
 def tree_lines(ws, member, edges, all_features, target=TARGET):
-    """(depth, name, version, local) per line of cargo's full, undeduplicated tree of member's build."""
+    """(depth, name, version, source) per line of cargo's full, undeduplicated tree of member's build."""
     cmd = ["cargo", "tree", "--offline", "-p", member, "-e", edges, "--target", target, "--no-dedupe", "--prefix", "depth", "--charset", "ascii"]
     if all_features:
         cmd.append("--all-features")
-    lines = []
-    for line in run(cmd, ws).stdout.splitlines():
-        m = TREE_LINE.match(line)
-        if m:
-            lines.append((int(m.group(1)), m.group(2), m.group(3), (m.group(4) or "").startswith("/")))
-    return lines
+    return oracle.parse_tree(run(cmd, ws).stdout)
 
 
 def build_edges(lines):
-    """(L, D, D version, B): a local package L (a path source: member or path package) depends directly on the
-    registry package D, and B is in D's subtree. The same pairs as the local lines of `cargo tree -p M -i B`
-    whose parent is a registry package: the inverted tree lists every path from M to B, this one every path."""
-    stack, banned_below, parent_of = [], [set() for _ in lines], {}
-    for i, (depth, name, _, _) in enumerate(lines):
-        del stack[depth:]
-        if depth:
-            parent_of[i] = stack[-1]
-        stack.append(i)
-        if name in BANNED:
-            for k in stack:
-                banned_below[k].add(name)
-    return {(lines[p][1], lines[i][1], lines[i][2], b) for i, p in parent_of.items()
-            if lines[p][3] and not lines[i][3] for b in banned_below[i]}
+    """(L, D, D version, B): a local package L depends directly on the registry package D, which reaches B."""
+    return {(l, d, v, b) for l, d, v, d_local, b in oracle.reach_edges(lines) if not d_local}
 
 
 def findings_for(ws, member, member_names, all_features):
