@@ -126,6 +126,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
 
   const found = new Map<string, ReachedBanned>();
   const bound = options.lockEdges;
+  // Without another local package on a locked path to a banned crate, the member's own edges are all there is to walk.
+  const othersInLock = bound.some(([local]) => local !== root);
   const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(bound, options.lockReach, found);
   const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
   let build: ActiveGraph | undefined;
@@ -139,7 +141,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       build ??= graph;
       // The member itself, then every local package its build reaches (dev-dependencies only of the member).
       const locals: [number, FeaturesFor][] = [[root, rootFor]];
-      if (bound.length > 0) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
+      if (othersInLock) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
       for (const [local, localFor] of locals) {
         for (const direct of graph.edges(local, localFor)) {
           // Another local package's own dependencies are its findings; a vendored banned crate is one here.
