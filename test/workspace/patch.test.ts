@@ -1,5 +1,6 @@
 // `[patch.<source>]` to a path: the local crate replaces the registry one, so its own manifest is its metadata
 // (provider `local`, resolution exact), not the bundled knowledge about the crate it replaces.
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../src/report/json.js";
 import { isWorkspace, loadWorkspace } from "../../src/workspace/load.js";
@@ -48,7 +49,23 @@ describe("[patch] to a path", () => {
   });
 });
 
+describe("fixing through a [patch] fork", () => {
+  it("plans from the fork's own features, not from knowledge of the registry reqwest", async () => {
+    const dir = writeWorkspace({ ...files, "Cargo.lock": lock });
+    const report = JSON.parse((await runCli(["--format", "json", dir], { cwd: dir })).stdout) as JsonReport;
+    // Knowledge of reqwest 0.12 would add "rustls-tls-native-roots", which the fork lacks: cargo would refuse it.
+    expect(report.findings[0]!.fix).toMatchObject({ fixable: true, description: `reqwest: default-features = false; add "rustls-tls"` });
+  });
+});
+
 describe.skipIf(!hasCargo)("live: the committed lock is cargo's", () => {
+  it("cargo accepts the manifest --write gives", async () => {
+    const dir = writeWorkspace({ ...files, "Cargo.lock": lock });
+    await runCli(["--write", dir], { cwd: dir });
+    const run = spawnSync("cargo", ["metadata", "--offline", "--format-version", "1"], { cwd: dir, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+  }, 60_000);
+
   it("cargo generate-lockfile --offline writes the same lock", () => {
     const run = cargoLock(files);
     expect(run.status, run.stderr).toBe(0);
