@@ -48,7 +48,8 @@ describe("file-system problems", () => {
     mkdirSync(join(dir, "a/Cargo.toml"), { recursive: true });
     const run = await audit(dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('workspace member "a" has no Cargo.toml');
+    // As cargo: "failed to read `…/a/Cargo.toml`: Is a directory".
+    expect(run.stderr).toContain("a/Cargo.toml: error: cannot read file: is a directory, expected a file [file-unreadable]");
   });
 
   it("empty Cargo.toml and empty Cargo.lock", async () => {
