@@ -9,12 +9,13 @@ import { memoryHost } from "../helpers/memory-host.js";
 import { runCli } from "../helpers/run-cli.js";
 
 // A member on reqwest 0.12 with reqwest and native-tls patched to local forks; the fork keeps reqwest's
-// `default-tls` default but has no `rustls-tls-native-roots`, which the bundled knowledge of reqwest 0.12 has.
+// `default-tls` default but has no `rustls-tls-native-roots`, which the bundled knowledge of reqwest 0.12 has. Its
+// optional hickory-resolver is off, so cargo leaves it out of the lock (as atuin's axoasset fork's optional deps).
 const files: Record<string, string> = {
   "Cargo.toml": `[workspace]\nmembers = ["a"]\nresolver = "2"\n\n[patch.crates-io]\nreqwest = { path = "forks/reqwest" }\nnative-tls = { path = "forks/native-tls" }\n`,
   "a/Cargo.toml": `[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nreqwest = "0.12"\n`,
   "a/src/lib.rs": "",
-  "forks/reqwest/Cargo.toml": `[package]\nname = "reqwest"\nversion = "0.12.9"\nedition = "2021"\n\n[features]\ndefault = ["default-tls"]\ndefault-tls = ["dep:native-tls"]\nrustls-tls = []\n\n[dependencies]\nnative-tls = { version = "0.2", optional = true }\n`,
+  "forks/reqwest/Cargo.toml": `[package]\nname = "reqwest"\nversion = "0.12.9"\nedition = "2021"\n\n[features]\ndefault = ["default-tls"]\ndefault-tls = ["dep:native-tls"]\nrustls-tls = []\n\n[dependencies]\nnative-tls = { version = "0.2", optional = true }\nhickory-resolver = { version = "0.24", optional = true }\n`,
   "forks/reqwest/src/lib.rs": "",
   "forks/native-tls/Cargo.toml": `[package]\nname = "native-tls"\nversion = "0.2.14"\nedition = "2021"\n`,
   "forks/native-tls/src/lib.rs": "",
@@ -43,6 +44,7 @@ describe("[patch] to a path", () => {
     const run = await runCli(["--format", "json", dir], { cwd: dir });
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.workspaces[0]).toMatchObject({ resolution: "exact", providers: { local: 3 } });
+    expect(report.problems).toEqual([]);
     const [finding] = report.findings;
     expect(finding!.path.map((step) => `${step.name}:${step.provider ?? "-"}`)).toEqual(["a:-", "reqwest:local", "native-tls:local"]);
     expect(run.code).toBe(1);
