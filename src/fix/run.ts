@@ -7,6 +7,7 @@ import type { MetadataLookup } from "../registry/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { planProviderFix } from "./provider.js";
+import { withLocalPackages } from "../registry/local.js";
 import { rustlsCryptoProvider } from "../../rules/rustls-crypto-provider.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
 import { applyTextEdits, EditError, planManifestEdits, planTextEdits } from "./toml-edit.js";
@@ -106,7 +107,8 @@ export function runFixes(input: FixRunInput): FixOutcome {
   const plans = new Map<Finding, DependencyChange[]>();
   const descriptions = new Map<Finding, string>();
   for (const w of result.workspaces) {
-    const metadata = input.metadataFor?.(w.workspace.root);
+    // A path crate (a [patch] fork) is planned from its own [features], not from knowledge of its registry namesake.
+    const metadata = withLocalPackages(input.metadataFor?.(w.workspace.root), [...w.workspace.members, ...w.workspace.pathPackages]);
     const locals = [...w.workspace.members, ...w.workspace.pathPackages].flatMap((pkg) =>
       pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}` })),
     );

@@ -87,6 +87,9 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
       // Cargo never builds the dev-dependencies of a non-member, and never locks them.
       if (!local.isMember && decl.kind === "dev") continue;
       const target = matchLockedDependency(decl, lockDepsByName.get(decl.package) ?? [], localIdByDir);
+      // Cargo locks every optional dependency of a member, but of another path package (a [patch] fork) only those
+      // its enabled features use: one missing from the lock is simply not built.
+      if (!target && !local.isMember && decl.optional) continue;
       if (!target) {
         // Cargo locks a non-member's optional dependency only when a dependent's features turn it on.
         if (!local.isMember && decl.optional) continue;

@@ -48,6 +48,7 @@ describe("file-system problems", () => {
     mkdirSync(join(dir, "a/Cargo.toml"), { recursive: true });
     const run = await audit(dir);
     expect(run.code).toBe(2);
+    // As cargo: "failed to read `…/a/Cargo.toml`: Is a directory".
     expect(run.stderr).toContain("a/Cargo.toml: error: cannot read file: is a directory, expected a file [file-unreadable]");
   });
 

@@ -1,5 +1,6 @@
 // `[patch.<source>]` to a path: the local crate replaces the registry one, so its own manifest is its metadata
 // (provider `local`, resolution exact), not the bundled knowledge about the crate it replaces.
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../src/report/json.js";
 import { isWorkspace, loadWorkspace } from "../../src/workspace/load.js";
@@ -8,12 +9,13 @@ import { memoryHost } from "../helpers/memory-host.js";
 import { runCli } from "../helpers/run-cli.js";
 
 // A member on reqwest 0.12 with reqwest and native-tls patched to local forks; the fork keeps reqwest's
-// `default-tls` default but has no `rustls-tls-native-roots`, which the bundled knowledge of reqwest 0.12 has.
+// `default-tls` default but has no `rustls-tls-native-roots`, which the bundled knowledge of reqwest 0.12 has. Its
+// optional hickory-resolver is off, so cargo leaves it out of the lock (as atuin's axoasset fork's optional deps).
 const files: Record<string, string> = {
   "Cargo.toml": `[workspace]\nmembers = ["a"]\nresolver = "2"\n\n[patch.crates-io]\nreqwest = { path = "forks/reqwest" }\nnative-tls = { path = "forks/native-tls" }\n`,
   "a/Cargo.toml": `[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nreqwest = "0.12"\n`,
   "a/src/lib.rs": "",
-  "forks/reqwest/Cargo.toml": `[package]\nname = "reqwest"\nversion = "0.12.9"\nedition = "2021"\n\n[features]\ndefault = ["default-tls"]\ndefault-tls = ["dep:native-tls"]\nrustls-tls = []\n\n[dependencies]\nnative-tls = { version = "0.2", optional = true }\n`,
+  "forks/reqwest/Cargo.toml": `[package]\nname = "reqwest"\nversion = "0.12.9"\nedition = "2021"\n\n[features]\ndefault = ["default-tls"]\ndefault-tls = ["dep:native-tls"]\nrustls-tls = []\n\n[dependencies]\nnative-tls = { version = "0.2", optional = true }\nhickory-resolver = { version = "0.24", optional = true }\n`,
   "forks/reqwest/src/lib.rs": "",
   "forks/native-tls/Cargo.toml": `[package]\nname = "native-tls"\nversion = "0.2.14"\nedition = "2021"\n`,
   "forks/native-tls/src/lib.rs": "",
@@ -42,6 +44,7 @@ describe("[patch] to a path", () => {
     const run = await runCli(["--format", "json", dir], { cwd: dir });
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.workspaces[0]).toMatchObject({ resolution: "exact", providers: { local: 3 } });
+    expect(report.problems).toEqual([]);
     // The fork is a local package of a's build, so the finding is its own entry on the (vendored, banned) native-tls,
     // switched on by a's reqwest line through the fork's default features.
     const [finding] = report.findings;
@@ -51,7 +54,23 @@ describe("[patch] to a path", () => {
   });
 });
 
+describe("fixing through a [patch] fork", () => {
+  it("plans from the fork's own features, not from knowledge of the registry reqwest", async () => {
+    const dir = writeWorkspace({ ...files, "Cargo.lock": lock });
+    const report = JSON.parse((await runCli(["--format", "json", dir], { cwd: dir })).stdout) as JsonReport;
+    // Knowledge of reqwest 0.12 would add "rustls-tls-native-roots", which the fork lacks: cargo would refuse it.
+    expect(report.findings[0]!.fix).toMatchObject({ fixable: true, description: `reqwest: default-features = false; add "rustls-tls"` });
+  });
+});
+
 describe.skipIf(!hasCargo)("live: the committed lock is cargo's", () => {
+  it("cargo accepts the manifest --write gives", async () => {
+    const dir = writeWorkspace({ ...files, "Cargo.lock": lock });
+    await runCli(["--write", dir], { cwd: dir });
+    const run = spawnSync("cargo", ["metadata", "--offline", "--format-version", "1"], { cwd: dir, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+  }, 60_000);
+
   it("cargo generate-lockfile --offline writes the same lock", () => {
     const run = cargoLock(files);
     expect(run.status, run.stderr).toBe(0);
