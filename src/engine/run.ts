@@ -11,10 +11,12 @@ import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace
 import type { LocalPackage, Workspace } from "../workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
+import { refreshLock, refreshProblems } from "../lockfile/refresh.js";
+import { markUncertainFindings } from "./refreshed.js";
 import type { DirectDependency, Finding, PathStep, ReachGroup, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
 
 /** How the dependency graph behind the findings was obtained; see docs/json-format.md. */
-export type Resolution = "exact" | "partial" | "lockfile" | "manifest";
+export type Resolution = "exact" | "partial" | "lockfile" | "manifest" | "unlocked";
 
 export interface ResolutionOptions {
   request: FeatureRequest;
@@ -120,7 +122,10 @@ function manifestReach(banned: ReadonlySet<string>): RuleContext["reach"] {
 export function auditWorkspace(workspace: Workspace, options: AuditOptions): WorkspaceAudit {
   const problems = [...workspace.problems];
   const banned = new Set(options.bannedCrates);
-  const graph = workspace.lockfile ? buildGraph(workspace, workspace.lockfile, problems) : undefined;
+  // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
+  const refreshed = workspace.lockfile || options.resolution ? refreshLock(workspace, workspace.lockfile, options.resolution?.metadata) : undefined;
+  if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
+  const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
   let resolution: Resolution = "manifest";
   let reach = manifestReach(banned);
   let resolved: WorkspaceResolution | undefined;
@@ -147,7 +152,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
     resolved = options.timings ? options.timings.time("resolve", run) : run();
     problems.push(...(options.resolution.metadata?.problems ?? []));
-    resolution = resolved.complete ? "exact" : "partial";
+    resolution = refreshed?.unlocked ? "unlocked" : resolved.complete ? "exact" : "partial";
     reach = resolved.reach;
   } else if (graph) {
     resolution = "lockfile";
@@ -174,6 +179,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   };
   if (options.timings) options.timings.time("rules", runRules);
   else runRules();
+  if (refreshed) markUncertainFindings(findings.values(), refreshed);
   const configured = [...findings.values()].flatMap((finding) => {
     const level = options.severity?.[finding.scope];
     if (level === "off") return [];

@@ -88,7 +88,31 @@ export function knowledgeProvider(): MetadataProvider {
         partial: true,
         nativeFeatures: natives.filter((n) => !n.startsWith("(")),
         nativeUnconditional: unconditional,
+        ...(defaults === undefined ? { defaultsAssumed: true } : {}),
       };
     },
   };
+}
+
+/**
+ * The knowledge entries whose ranges meet a cargo requirement, each with the lowest version of the requirement it
+ * covers (a version the provider above answers for), highest first: what a refresh can say of a crate that only
+ * bundled knowledge describes.
+ */
+export function knowledgeVersions(name: string, req: string): { version: string; entry: CrateKnowledgeEntry }[] {
+  const entries = CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+  if (!entries) return [];
+  const found: { version: string; entry: CrateKnowledgeEntry }[] = [];
+  for (const entry of entries) {
+    try {
+      const wanted = new semver.Range(toSemverRange(req), { includePrerelease: false });
+      const covered = new semver.Range(toSemverRange(entry.range), { includePrerelease: false });
+      if (!wanted.intersects(covered)) continue;
+      const low = semver.minVersion(`${wanted.range} ${covered.range}`);
+      if (low && semver.satisfies(low, wanted) && semver.satisfies(low, covered)) found.push({ version: low.version, entry });
+    } catch {
+      // a range node-semver cannot read: that entry says nothing here
+    }
+  }
+  return found.sort((a, b) => semver.rcompare(a.version, b.version));
 }

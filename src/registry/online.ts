@@ -248,6 +248,7 @@ export function onlineProvider(found: ReadonlyMap<string, CrateMetadata>, notes:
     name: "online",
     notes,
     lookup: (name, version, source) => found.get(crateKey(name, version, source)),
+    versions: (name, source) => [...found.values()].filter((meta) => meta.name === name && found.get(crateKey(name, meta.version, source)) === meta).map((meta) => meta.version),
   };
 }
 

@@ -36,3 +36,23 @@ export function satisfiesCargoReq(version: string, req: string): boolean {
   const parsedVersion = range && parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS));
   return parsedVersion ? range.test(parsedVersion) : false;
 }
+
+/** Whether node-semver can read the cargo requirement at all (an unreadable one is never called unsatisfied). */
+export function isReadableCargoReq(req: string): boolean {
+  return parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS)) !== null;
+}
+
+/** The highest of `candidates` that satisfies `req`, as cargo picks among the versions it knows; undefined for none. */
+export function highestSatisfying(candidates: Iterable<string>, req: string): string | undefined {
+  let best: string | undefined;
+  let bestParsed: semver.SemVer | undefined;
+  for (const version of candidates) {
+    if (!satisfiesCargoReq(version, req)) continue;
+    const value = parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS))!;
+    if (!bestParsed || semver.compare(value, bestParsed) > 0) {
+      best = version;
+      bestParsed = value;
+    }
+  }
+  return best;
+}
