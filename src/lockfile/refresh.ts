@@ -9,11 +9,12 @@
 // among the versions the metadata sources know. Conflicts, `links` and yanked versions are not modelled.
 import { CRATE_KNOWLEDGE } from "../../rules/data/crate-knowledge.js";
 import { tlsCrate } from "../../rules/data/tls-crates.js";
+import { packagesReaching } from "../graph/relevant.js";
 import { matchLocalPackages, matchLockedDependency, STALE_HINT } from "../graph/build.js";
 import type { Problem } from "../problems.js";
 import { knowledgeProvider, knowledgeVersions } from "../registry/knowledge.js";
 import type { CrateMetadata, MetaDependency, MetadataLookup } from "../registry/model.js";
-import { highestSatisfying, isReadableCargoReq, satisfiesCargoReq } from "../util/cargo-semver.js";
+import { highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import { sourceKind, type LockedPackage, type Lockfile } from "./model.js";
 
@@ -62,8 +63,23 @@ interface Described {
  * Returns the lock cargo would have after refreshing it for `workspace`, with problems naming the manifest lines that
  * made it stale. Without `lockfile`, every package is resolved here, as `cargo generate-lockfile` would.
  */
-export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined, metadata: MetadataLookup | undefined): RefreshedLock {
+export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined, metadata: MetadataLookup | undefined, audited: ReadonlySet<string> | "all" = "all"): RefreshedLock {
   const packages: LockedPackage[] = lockfile ? [...lockfile.packages] : [];
+  // Locked packages the walk reads metadata of: those with a locked path to an audited crate (the resolution reads
+  // them anyway) and the local packages' direct dependencies, whose features a manifest edit changes. A feature
+  // change deeper down, in a crate with no locked path to an audited one, is left to the lock (docs/decisions.md).
+  const lockedCount = packages.length;
+  const within =
+    audited === "all"
+      ? undefined
+      : packagesReaching(
+          lockedCount,
+          (id, visit) => {
+            for (const to of packages[id]!.dependencies) visit(to);
+          },
+          (id) => audited.has(packages[id]!.name),
+        );
+  const walked = (id: number) => id >= lockedCount || within === undefined || within[id] === 1 || directOfLocal.has(id);
   const copied = new Set<number>();
   const synthesized = new Map<number, SynthesizedPackage>();
   const problems: Problem[] = [];
@@ -108,6 +124,8 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     localById.set(id, local);
   }
   const localIdByDir = new Map(locals.map((local) => [local.dir, localIds.get(local)!]));
+  const directOfLocal = new Set<number>();
+  for (const id of localById.keys()) if (id < lockedCount) for (const to of packages[id]!.dependencies) directOfLocal.add(to);
 
   /** A registry source for a crate: the one the lock already uses for that name, else crates.io (alternative registries are left alone). */
   const registrySourceFor = (name: string, registry: string | undefined, parent: string | null): string | undefined => {
@@ -134,8 +152,10 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     const ranges = knowledgeVersions(name, want);
     if (ranges.length > 0) return addPackage(name, ranges[0]!.version, source, { describedBy: "knowledge", certain: true, requirement: want });
     // A native TLS crate is one whatever its version; anything else is unknown and cannot be audited.
-    if (tlsCrate(name)) return addPackage(name, req ?? "*", source, { describedBy: "tls-crate", certain: true, requirement: want });
-    return addPackage(name, req ?? "*", source, { describedBy: "nothing", certain: false, requirement: want });
+    // Its stand-in version is the lowest the requirement accepts, so that the graph build matches it like a locked one.
+    const standIn = lowestSatisfying(want) ?? "0.0.0";
+    if (tlsCrate(name)) return addPackage(name, standIn, source, { describedBy: "tls-crate", certain: true, requirement: want });
+    return addPackage(name, standIn, source, { describedBy: "nothing", certain: false, requirement: want });
   };
 
   // 1. Each local declaration must match a locked package whose version satisfies it.
@@ -185,7 +205,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
           .filter((d) => local.isMember || d.kind !== "dev")
           .map((d) => ({ name: d.key, package: d.package, req: d.version, optional: d.optional, defaultFeatures: d.defaultFeatures ?? true, features: d.features, decl: d })),
       };
-    } else if (sourceKind(pkg.source) === "registry") {
+    } else if (sourceKind(pkg.source) === "registry" && walked(id)) {
       const meta = metadata?.lookup(pkg.name, pkg.version, pkg.source) ?? (synthesized.get(id)?.describedBy === "knowledge" ? knowledge.lookup(pkg.name, pkg.version, pkg.source) : undefined);
       if (meta && !meta.partial) {
         result = { features: meta.features, dependencies: meta.dependencies.filter((d) => d.kind !== "dev").map((d: MetaDependency) => ({ name: d.name, package: d.package, req: d.req, optional: d.optional, defaultFeatures: d.defaultFeatures, features: d.features })) };

@@ -56,3 +56,12 @@ export function highestSatisfying(candidates: Iterable<string>, req: string): st
   }
   return best;
 }
+
+/** The lowest version a cargo requirement accepts ("0.10" → "0.10.0"): a stand-in version for a crate nothing describes. */
+export function lowestSatisfying(req: string): string | undefined {
+  try {
+    return semver.minVersion(toSemverRange(req), OPTIONS)?.version;
+  } catch {
+    return undefined;
+  }
+}
