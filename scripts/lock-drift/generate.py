@@ -20,8 +20,8 @@ import generate as oracle  # noqa: E402  (dep, quiet, run, findings_for, write_c
 # requirement a drift case moves from, so that the lock's version no longer satisfies the manifest.
 CRATES = {
     "bookworm": [c for c in oracle.CRATES["bookworm"] if c["name"] in ("reqwest", "ureq", "oauth2", "curl")],
-    "trixie": [dict(c, older="0.11") if c["name"] == "reqwest" else c for c in oracle.CRATES["trixie"] if c["name"] in ("reqwest", "ureq", "tokio-tungstenite")],
-    "sid": [dict(c, older="0.12") if c["name"] == "reqwest" else c for c in oracle.CRATES["sid"] if c["name"] in ("reqwest", "ureq", "attohttpc")],
+    "trixie": [dict(c, older="0.11") if c["name"] == "reqwest" else c for c in oracle.CRATES["trixie"] if c["name"] in ("reqwest", "ureq")],
+    "sid": [dict(c, older="0.12") if c["name"] == "reqwest" else c for c in oracle.CRATES["sid"] if c["name"] in ("reqwest", "attohttpc")],
 }
 DEBIAN = {
     "bookworm": "reqwest ureq oauth2 curl native-tls openssl tokio serde",

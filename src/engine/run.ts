@@ -9,7 +9,7 @@ import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
-import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
+import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
 import { refreshLock, refreshProblems } from "../lockfile/refresh.js";
 import { markUncertainFindings } from "./refreshed.js";
@@ -33,7 +33,7 @@ export interface AuditOptions {
   timings?: { time<T>(stage: string, run: () => T): T };
   bannedCrates: readonly string[];
   /** Per-scope severity from the configuration; "off" drops the finding. */
-  severity?: Partial<Record<Scope, ConfiguredSeverity>>;
+  severity?: Partial<Record<SeverityKey, ConfiguredSeverity>>;
   /** [[allow]] entries; inline `# tls-audit: allow(...)` comments are always honoured. */
   allow?: readonly AllowEntry[];
   /** Feature resolution; without it the lockfile graph is used as is. */
@@ -185,6 +185,8 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     if (level === "off") return [];
     // A configured level applies to what is known; a merely possible finding stays a warning.
     if (level) finding.severity = finding.possible ? "warning" : level;
+    // `[severity] possible = "error"` (`--fail-on possible`): an undecided finding fails where a decided one would.
+    if (finding.possible && options.severity?.possible === "error" && (level ?? (finding.scope === "normal" ? "error" : "warning")) === "error") finding.severity = "error";
     return [finding];
   });
   const texts = new Map([workspace.rootManifest, ...workspace.members.map((m) => m.manifest)].map((m) => [m.file, m.text]));
