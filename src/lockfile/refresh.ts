@@ -184,6 +184,9 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
       // A git dependency cannot be resolved without fetching it: the graph build reports it as not audited.
       if (to === undefined) continue;
       addEdge(id, to);
+      if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
+        problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
+      }
       const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
       const lockedText = locked.length > 0 ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it` : "it is not in Cargo.lock";
       reportDecl(decl, local.manifest.file, `${what}: ${lockedText}; audited as ${describe(packages[to]!, synthesized.get(to))}, what a refreshed lock would have`);
