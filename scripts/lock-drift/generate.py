@@ -10,7 +10,7 @@ and edge set, exactly as scripts/cargo-oracle/generate.py computes it); the refr
 cargo-refreshed.lock for reference. registry/<name>-<version>/Cargo.toml holds every crate either lock names, so the
 test needs neither cargo nor network. Registries: scripts/lib/debian-crates.sh, built once under --registry-root.
 """
-import argparse, json, shutil, subprocess, sys, tempfile
+import argparse, json, re, shutil, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cargo-oracle"))
@@ -71,6 +71,16 @@ def cargo_config(ws, registry):
     (ws / ".cargo" / "config.toml").write_text(f'[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "{registry}"\n[net]\noffline = true\n')
 
 
+def lock(ws, root, members, registry):
+    """Writes the workspace and locks it as cargo does: (Cargo.lock text, None), or (None, cargo's last error line)."""
+    oracle.write_case(ws, root, members)
+    cargo_config(ws, registry)
+    p = oracle.run(["cargo", "generate-lockfile", "--offline"], ws, check=False)
+    if p.returncode != 0:
+        return None, p.stderr.strip().splitlines()[-1]
+    return (ws / "Cargo.lock").read_text(), None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--registry-root", default="/tmp/tls-audit-drift-registry")
@@ -94,21 +104,15 @@ def main():
                     ws = Path(tmp) / case_name
                     old_lock = None
                     if before is not None:
-                        oracle.write_case(ws, root, before)
-                        cargo_config(ws, registry)
-                        p = oracle.run(["cargo", "generate-lockfile", "--offline"], ws, check=False)
-                        if p.returncode != 0:
-                            skipped.append(f"{case_name}: before: {p.stderr.strip().splitlines()[-1]}")
+                        old_lock, error = lock(ws, root, before, registry)
+                        if error:
+                            skipped.append(f"{case_name}: before: {error}")
                             continue
-                        old_lock = (ws / "Cargo.lock").read_text()
                         shutil.rmtree(ws)
-                    oracle.write_case(ws, root, after)
-                    cargo_config(ws, registry)
-                    p = oracle.run(["cargo", "generate-lockfile", "--offline"], ws, check=False)
-                    if p.returncode != 0:
-                        skipped.append(f"{case_name}: after: {p.stderr.strip().splitlines()[-1]}")
+                    refreshed, error = lock(ws, root, after, registry)
+                    if error:
+                        skipped.append(f"{case_name}: after: {error}")
                         continue
-                    refreshed = (ws / "Cargo.lock").read_text()
                     meta = json.loads(oracle.run(["cargo", "metadata", "--offline", "--format-version", "1", "--no-deps"], ws).stdout)
                     members = {m["name"] for m in meta["packages"]}
                     expected = {mode: [f for m in sorted(members) for f in oracle.findings_for(ws, m, members, mode == "all-features")] for mode in ["default", "all-features"]}
@@ -129,7 +133,6 @@ def main():
         index = oracle.registry_index(registry)
         used = set()
         for lock in list((out / "cases").glob("*/Cargo.lock")) + list((out / "cases").glob("*/cargo-refreshed.lock")):
-            import re
             for m in re.finditer(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry', lock.read_text()):
                 used.add((m.group(1), m.group(2)))
         for name, version in sorted(used):

@@ -3,7 +3,7 @@
 // The cases, their locks, cargo's answers and the registry manifests are committed (fixtures/differential);
 // scripts/cargo-oracle regenerates them with real cargo.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,16 +12,10 @@ import { audit } from "../../src/audit.js";
 import { nodeHost } from "../../src/host/index.js";
 import type { MetadataProvider } from "../../src/registry/model.js";
 import { metadataFromManifest } from "../../src/registry/normalized-manifest.js";
+import { differentialCases, tupleKey, type ExpectedTuple } from "../helpers/differential.js";
 
 const root = join(import.meta.dirname, "../../fixtures/differential");
 
-interface ExpectedTuple {
-  member: string;
-  dependency: string;
-  dependencyVersion: string;
-  banned: string;
-  scope: string;
-}
 interface Expected {
   suite: string;
   target: string;
@@ -42,14 +36,9 @@ function registryProvider(suite: string): MetadataProvider {
   };
 }
 
-const cases = existsSync(root)
-  ? readdirSync(root).flatMap((suite) => {
-      const dir = join(root, suite, "cases");
-      return existsSync(dir) ? readdirSync(dir).sort().map((name) => ({ suite, name, dir: join(dir, name) })) : [];
-    })
-  : [];
+const cases = differentialCases(root);
 
-const key = (t: ExpectedTuple) => `${t.member} → ${t.dependency} ${t.dependencyVersion} → ${t.banned} [${t.scope}]`;
+const key = tupleKey;
 
 describe.skipIf(cases.length === 0)("differential: resolver vs cargo tree", () => {
   it("covers at least 150 workspaces across the three suites", () => {

@@ -9,16 +9,10 @@ import { audit } from "../../src/audit.js";
 import { nodeHost } from "../../src/host/index.js";
 import type { MetadataProvider } from "../../src/registry/model.js";
 import { metadataFromManifest } from "../../src/registry/normalized-manifest.js";
+import { differentialCases, tupleKey, type ExpectedTuple } from "../helpers/differential.js";
 
 const root = join(import.meta.dirname, "../../fixtures/lock-drift");
 
-interface ExpectedTuple {
-  member: string;
-  dependency: string;
-  dependencyVersion: string;
-  banned: string;
-  scope: string;
-}
 interface Expected {
   target: string;
   kind: "drift" | "no-lock";
@@ -43,14 +37,9 @@ function registryProvider(suite: string): MetadataProvider {
   };
 }
 
-const cases = existsSync(root)
-  ? readdirSync(root).flatMap((suite) => {
-      const dir = join(root, suite, "cases");
-      return existsSync(dir) ? readdirSync(dir).sort().map((name) => ({ suite, name, dir: join(dir, name) })) : [];
-    })
-  : [];
+const cases = differentialCases(root);
 
-const key = (t: ExpectedTuple) => `${t.member} → ${t.dependency} ${t.dependencyVersion} → ${t.banned} [${t.scope}]`;
+const key = tupleKey;
 
 describe.skipIf(cases.length === 0)("differential: stale and missing locks vs cargo after it refreshes the lock", () => {
   it("covers at least 30 drift and no-lock workspaces, most of them stale or unlocked", () => {
