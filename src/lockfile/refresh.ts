@@ -297,8 +297,9 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
 
   /** Knowledge only: a native feature is on, so the crate's native TLS children must be locked. */
   const needTlsChildren = (id: number, meta: CrateMetadata) => {
-    const have = packages[id]!.dependencies.some((to) => tlsCrate(packages[to]!.name));
-    if (have) return;
+    // In sync when a native TLS crate is anywhere below it: knowledge may name a child (rdkafka's `ssl` reaches
+    // openssl-sys through rdkafka-sys).
+    if (reachesTlsCrate(id)) return;
     for (const name of nativeChildrenOf(meta)) {
       const source = registrySourceFor(name, undefined, packages[id]!.source);
       if (source === undefined) continue;
@@ -307,6 +308,24 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
       noteMissing(id, name, child);
       request(child, { features: [], defaultFeatures: true });
     }
+  };
+
+  const tlsBelow = new Map<number, boolean>();
+  const reachesTlsCrate = (from: number): boolean => {
+    const known = tlsBelow.get(from);
+    if (known !== undefined) return known;
+    const seen = new Set<number>([from]);
+    const stack = [...packages[from]!.dependencies];
+    let found = false;
+    while (stack.length > 0 && !found) {
+      const at = stack.pop()!;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      if (tlsCrate(packages[at]!.name)) found = true;
+      else stack.push(...packages[at]!.dependencies);
+    }
+    tlsBelow.set(from, found);
+    return found;
   };
 
   const expandFeature = (id: number, feature: string) => {
