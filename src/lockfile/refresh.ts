@@ -188,7 +188,13 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
         problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
       }
       const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
-      const lockedText = locked.length > 0 ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it` : "it is not in Cargo.lock";
+      const fitting = locked.filter((p) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version));
+      const lockedText =
+        fitting.length > 0
+          ? `Cargo.lock does not list it among ${local.name}'s dependencies`
+          : locked.length > 0
+            ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it`
+            : "it is not in Cargo.lock";
       reportDecl(decl, local.manifest.file, `${what}: ${lockedText}; audited as ${describe(packages[to]!, synthesized.get(to))}, what a refreshed lock would have`);
       if (!originOf.has(to)) originOf.set(to, { decl, file: local.manifest.file });
     }
@@ -402,6 +408,8 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
         return `${pkg.name} ${pkg.version} (bundled knowledge of its versions; no crate metadata on this machine)`;
       case "nothing":
         return `${pkg.name} ${pkg.version} (no metadata describes it, so its dependencies are not audited: run \`cargo fetch\` first, or use --online)`;
+      case "tls-crate":
+        return `${pkg.name} ${pkg.version} (a native TLS crate whatever its version; no crate metadata on this machine)`;
       default:
         return `${pkg.name} ${pkg.version}`;
     }

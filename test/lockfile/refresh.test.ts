@@ -110,6 +110,25 @@ describe("no Cargo.lock: resolved as cargo generate-lockfile would", () => {
 });
 
 describe("refreshLock", () => {
+  it("links a new declaration to a version the lock already has for another dependent, as cargo keeps it", () => {
+    const lock = lockText([
+      { name: "app", version: "0.1.0", dependencies: ["reqwest"] },
+      { name: "reqwest", version: "0.11.27", source: R, dependencies: ["serde"] },
+      { name: "serde", version: "1.0.215", source: R },
+    ]);
+    const host = memoryHost({ "Cargo.toml": pkg(`[dependencies]\nreqwest = { version = "0.11", default-features = false }\nserde = "1"\n`), "Cargo.lock": lock });
+    const ws = loadWorkspace(host, "/ws");
+    if (!isWorkspace(ws)) throw new Error("no workspace");
+    const refreshed = refreshLock(ws, ws.lockfile, createMetadataChain([knowledgeProvider()]));
+    expect(refreshed.synthesized.size).toBe(0);
+    const app = refreshed.lockfile.packages.find((p) => p.name === "app")!;
+    expect(app.dependencies.map((id) => refreshed.lockfile.packages[id]!.name).sort()).toEqual(["reqwest", "serde"]);
+    expect(refreshed.problems.map((p) => [p.position?.line, p.message.split(";")[0]])).toEqual([[8, "`serde` (1) of app: Cargo.lock does not list it among app's dependencies"]]);
+    // The decoded lock is not changed: other audits of the same workspace may share it.
+    expect(ws.lockfile!.packages.find((p) => p.name === "app")!.dependencies).toHaveLength(1);
+  });
+
+
   it("leaves an in-sync lock as it is: the same object, nothing added", () => {
     const host = memoryHost({ "Cargo.toml": pkg(`[dependencies]\nreqwest = { version = "0.11", default-features = false, features = ["rustls-tls"] }\n`), "Cargo.lock": rustlsLock });
     const ws = loadWorkspace(host, "/ws");
