@@ -12,7 +12,7 @@ import { tlsCrate } from "../../rules/data/tls-crates.js";
 import { packagesReaching } from "../graph/relevant.js";
 import { matchLocalPackages, matchLockedDependency, STALE_HINT } from "../graph/build.js";
 import type { Problem } from "../problems.js";
-import { knowledgeProvider, knowledgeVersions } from "../registry/knowledge.js";
+import { knowledgeEntries, knowledgeProvider, knowledgeVersions } from "../registry/knowledge.js";
 import type { CrateMetadata, MetaDependency, MetadataLookup } from "../registry/model.js";
 import { highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
@@ -66,8 +66,10 @@ interface Described {
 export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined, metadata: MetadataLookup | undefined, audited: ReadonlySet<string> | "all" = "all"): RefreshedLock {
   const packages: LockedPackage[] = lockfile ? [...lockfile.packages] : [];
   // Locked packages the walk reads metadata of: those with a locked path to an audited crate (the resolution reads
-  // them anyway) and the local packages' direct dependencies, whose features a manifest edit changes. A feature
-  // change deeper down, in a crate with no locked path to an audited one, is left to the lock (docs/decisions.md).
+  // them anyway); crates the bundled knowledge lists as TLS-capable; and the local packages' direct dependencies
+  // that are such a crate or depend on one, since a manifest edit changes their features. Reading every direct
+  // dependency cost hundreds of metadata look-ups on large workspaces in sync. Anything else is left to the lock
+  // (docs/decisions.md).
   const lockedCount = packages.length;
   const within =
     audited === "all"
@@ -79,7 +81,9 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
           },
           (id) => audited.has(packages[id]!.name),
         );
-  const walked = (id: number) => id >= lockedCount || within === undefined || within[id] === 1 || directOfLocal.has(id);
+  const known = (id: number) => knowledgeEntries(packages[id]!.name) !== undefined;
+  const walked = (id: number) =>
+    id >= lockedCount || within === undefined || within[id] === 1 || known(id) || (directOfLocal.has(id) && packages[id]!.dependencies.some(known));
   const copied = new Set<number>();
   const synthesized = new Map<number, SynthesizedPackage>();
   const problems: Problem[] = [];

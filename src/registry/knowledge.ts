@@ -18,9 +18,14 @@ function firstHop(chain: string): string[] {
     .filter((token) => /^[\w:?/.-]+$/.test(token) && !token.startsWith("dep:"));
 }
 
+/** Every knowledge entry of a crate (aws-sdk-* crates share theirs); undefined for a crate the knowledge does not list. */
+export function knowledgeEntries(name: string): readonly CrateKnowledgeEntry[] | undefined {
+  return CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+}
+
 /** The knowledge entry whose semver range holds this crate version (aws-sdk-* crates share one entry). */
 export function knowledgeEntry(name: string, version: string): CrateKnowledgeEntry | undefined {
-  const entries = CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+  const entries = knowledgeEntries(name);
   const parsed = semver.valid(version, true);
   if (!entries || !parsed) return undefined;
   return entries.find((e) => {
@@ -100,7 +105,7 @@ export function knowledgeProvider(): MetadataProvider {
  * bundled knowledge describes.
  */
 export function knowledgeVersions(name: string, req: string): { version: string; entry: CrateKnowledgeEntry }[] {
-  const entries = CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+  const entries = knowledgeEntries(name);
   if (!entries) return [];
   const found: { version: string; entry: CrateKnowledgeEntry }[] = [];
   for (const entry of entries) {
