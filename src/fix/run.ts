@@ -34,8 +34,10 @@ export interface FixOutcome {
 /** Passes of plan → apply → re-audit; each pass can only drop plans, so this bounds the loop. */
 const MAX_PASSES = 4;
 
-const findingKey = (f: Pick<Finding, "workspace" | "member" | "dependency" | "dependencyVersion" | "scope">) =>
-  `${f.workspace}\0${f.member}\0${f.dependency}\0${f.dependencyVersion}\0${f.scope}`;
+// The rule is part of it: after a fix that brings rustls in, a `rustls-crypto-provider` finding on the same
+// dependency is a new finding, not the native TLS one still there.
+const findingKey = (f: Pick<Finding, "ruleId" | "workspace" | "member" | "dependency" | "dependencyVersion" | "scope">) =>
+  `${f.ruleId}\0${f.workspace}\0${f.member}\0${f.dependency}\0${f.dependencyVersion}\0${f.scope}`;
 
 /** A host that serves edited texts over the real ones, so the re-audit sees the fix before anything is written. */
 export function overlayHost(base: Host, texts: ReadonlyMap<string, string>): Host {
