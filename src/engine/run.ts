@@ -123,7 +123,9 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   const problems = [...workspace.problems];
   const banned = new Set(options.bannedCrates);
   // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
-  const refreshed = workspace.lockfile || options.resolution ? refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules)) : undefined;
+  // A lock that cannot be read is an error of its own (exit 2): its workspace keeps the manifests-only view.
+  const noLock = !workspace.lockfile && workspace.problems.some((p) => p.code === "lockfile-missing");
+  const refreshed = workspace.lockfile || (options.resolution && noLock) ? refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules)) : undefined;
   if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
   const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
   let resolution: Resolution = "manifest";

@@ -454,7 +454,8 @@ export function refreshProblems(problems: readonly Problem[], refreshed: Refresh
         p.code === "lockfile-missing"
           ? {
               ...p,
-              message: "no Cargo.lock; dependencies resolved as `cargo generate-lockfile` would, from the crate versions known on this machine (resolution: unlocked)",
+              // "no Cargo.lock" or "Cargo.lock lists no packages", then what is done instead.
+              message: `${p.message.split(";")[0]}; dependencies resolved as \`cargo generate-lockfile\` would, from the crate versions known on this machine (resolution: unlocked)`,
               hint: "commit Cargo.lock, or run `cargo generate-lockfile`, for an exact audit",
             }
           : p,
