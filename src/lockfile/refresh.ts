@@ -99,9 +99,19 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     }
     return packages[id]!;
   };
+  // Packages by name: a manifest of thousands of dependencies the lock lacks made every look-up a scan of the lock.
+  const byName = new Map<string, number[]>();
+  const index = (name: string, id: number) => {
+    const ids = byName.get(name);
+    if (ids) ids.push(id);
+    else byName.set(name, [id]);
+  };
+  for (const p of packages) index(p.name, p.id);
+  const named = (name: string): LockedPackage[] => (byName.get(name) ?? []).map((id) => packages[id]!);
   const addPackage = (name: string, version: string, source: string | null, how: SynthesizedPackage): number => {
     const id = packages.length;
     packages.push({ id, name, version, source, dependencies: [] });
+    index(name, id);
     copied.add(id);
     synthesized.set(id, how);
     return id;
@@ -133,7 +143,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
 
   /** A registry source for a crate: the one the lock already uses for that name, else crates.io (alternative registries are left alone). */
   const registrySourceFor = (name: string, registry: string | undefined, parent: string | null): string | undefined => {
-    const locked = packages.find((p) => p.name === name && sourceKind(p.source) === "registry" && !synthesized.has(p.id));
+    const locked = named(name).find((p) => sourceKind(p.source) === "registry" && !synthesized.has(p.id));
     if (locked) return locked.source!;
     if (registry !== undefined) return undefined;
     return parent !== null && sourceKind(parent) === "registry" ? parent : CRATES_IO_SOURCE;
@@ -145,7 +155,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
    */
   const pick = (name: string, req: string | undefined, source: string): number => {
     const want = req !== undefined && isReadableCargoReq(req) ? req : "*";
-    const existing = packages.filter((p) => p.name === name && p.source === source);
+    const existing = named(name).filter((p) => p.source === source);
     const reuse = highestSatisfying(
       existing.map((p) => p.version),
       want,
@@ -178,7 +188,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
       if (!local.isMember && decl.kind === "dev") continue;
       const lockedDeps = packages[id]!.dependencies.map((to) => packages[to]!);
       if (matchLockedDependency(decl, lockedDeps, localIdByDir)) continue;
-      const locked = packages.filter((p) => p.name === decl.package && !synthesized.has(p.id));
+      const locked = named(decl.package).filter((p) => !synthesized.has(p.id));
       let to: number | undefined;
       if (decl.pathDir !== undefined) to = localIdByDir.get(decl.pathDir);
       else if (decl.git === undefined) {
