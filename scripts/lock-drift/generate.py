@@ -86,6 +86,7 @@ def main():
     ap.add_argument("--registry-root", default="/tmp/tls-audit-drift-registry")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "fixtures" / "lock-drift"))
     ap.add_argument("--debian-crates", default=str(Path(__file__).resolve().parents[1] / "lib" / "debian-crates.sh"))
+    ap.add_argument("--only", default="", help="comma-separated case names to generate (the live test uses it); registry/ is left alone")
     ap.add_argument("suites", nargs="*", default=list(CRATES))
     args = ap.parse_args()
     cargo_version = oracle.run(["cargo", "--version"], ".").stdout.strip()
@@ -94,12 +95,16 @@ def main():
         if not registry.is_dir() or not any(registry.iterdir()):
             oracle.run([args.debian_crates, suite, str(registry), *DEBIAN[suite].split()], ".")
         out = Path(args.out) / suite
-        shutil.rmtree(out, ignore_errors=True)
-        (out / "cases").mkdir(parents=True)
+        only = set(filter(None, args.only.split(",")))
+        if not only:
+            shutil.rmtree(out, ignore_errors=True)
+        (out / "cases").mkdir(parents=True, exist_ok=True)
         count, skipped = 0, []
         for c in CRATES[suite]:
             for index, (kind, shape, root, before, after) in enumerate(shapes(c)):
                 case_name = f"{kind}-{c['name']}-{index:02d}"
+                if only and case_name not in only:
+                    continue
                 with tempfile.TemporaryDirectory() as tmp:
                     ws = Path(tmp) / case_name
                     old_lock = None
@@ -129,11 +134,14 @@ def main():
                            "members": sorted(members), "findings": expected}
                     (dest / "expected.json").write_text(json.dumps(doc, indent=1) + "\n")
                     count += 1
+        if only:
+            print(f"{suite}: {count} cases")
+            continue
         # Every crate version either lock of any case names: the test's metadata source, and the versions it knows.
         index = oracle.registry_index(registry)
         used = set()
-        for lock in list((out / "cases").glob("*/Cargo.lock")) + list((out / "cases").glob("*/cargo-refreshed.lock")):
-            for m in re.finditer(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry', lock.read_text()):
+        for lockfile in list((out / "cases").glob("*/Cargo.lock")) + list((out / "cases").glob("*/cargo-refreshed.lock")):
+            for m in re.finditer(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry', lockfile.read_text()):
                 used.add((m.group(1), m.group(2)))
         for name, version in sorted(used):
             dst = out / "registry" / f"{name}-{version}"

@@ -1,7 +1,9 @@
 // Differential suite for stale and missing locks: our audit of a workspace whose Cargo.lock predates its manifest (or
 // that has none) against cargo's answer after it refreshes the lock. Cases, old locks, cargo's answers and the registry
 // manifests are committed (fixtures/lock-drift); scripts/lock-drift/generate.py regenerates them with real cargo.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { targetCfg } from "../../rules/data/targets.js";
@@ -90,6 +92,25 @@ describe.skipIf(cases.length === 0)("differential: stale and missing locks vs ca
           if (finding.scope === "normal" && !finding.condition) expect(finding.severity).toBe("error");
         }
       });
+    }
+  });
+});
+
+// Live: regenerate a few cases with real cargo and compare with what is committed (skipped without cargo or the
+// Debian registry, whose build needs apt-get and the network).
+const hasCargo = spawnSync("cargo", ["--version"]).status === 0 && spawnSync("python3", ["--version"]).status === 0;
+const registryRoot = process.env.DRIFT_REGISTRY_ROOT ?? "/tmp/tls-audit-drift-registry";
+describe.skipIf(!hasCargo || cases.length === 0 || !existsSync(join(registryRoot, "bookworm")) || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("lock drift, live: cargo still agrees with the committed answers", () => {
+  it("a stale lock, a missing requirement and a library without a lock regenerate to the same expected.json", { timeout: 600_000 }, () => {
+    const only = ["drift-reqwest-00", "drift-reqwest-02", "no-lock-reqwest-08"];
+    const out = mkdtempSync(join(tmpdir(), "tls-audit-drift-live-"));
+    const run = spawnSync("python3", [join(import.meta.dirname, "../../scripts/lock-drift/generate.py"), "--registry-root", registryRoot, "--out", out, "--only", only.join(","), "bookworm"], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    for (const name of only) {
+      const fresh = JSON.parse(readFileSync(join(out, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
+      const committed = JSON.parse(readFileSync(join(root, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
+      expect(fresh.findings, name).toEqual(committed.findings);
+      expect(fresh.stale, name).toBe(committed.stale);
     }
   });
 });
