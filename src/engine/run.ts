@@ -125,7 +125,9 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
   // A lock that cannot be read is an error of its own (exit 2): its workspace keeps the manifests-only view.
   const noLock = !workspace.lockfile && workspace.problems.some((p) => p.code === "lockfile-missing");
-  const refreshed = workspace.lockfile || (options.resolution && noLock) ? refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules)) : undefined;
+  // Under resolver 2 another member's features do not reach a member's build: a re-audit of a few members walks from them.
+  const refresh = () => refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules), options.resolution?.members);
+  const refreshed = workspace.lockfile || (options.resolution && noLock) ? (options.timings ? options.timings.time("refresh lock", refresh) : refresh()) : undefined;
   if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
   const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
   let resolution: Resolution = "manifest";

@@ -57,13 +57,35 @@ interface Described {
   dependencies: { name: string; package: string; req: string | undefined; optional: boolean; defaultFeatures: boolean; features: string[]; decl?: EffectiveDependency }[];
   /** Knowledge only: its native features, and the locked children they would need. */
   partial?: CrateMetadata;
+  /** `dependencies` by the name features use (a member's hundreds of declarations were scanned per activation). */
+  named?: Map<string, Described["dependencies"]>;
+}
+
+/** The dependencies of a description with a given name. */
+function depsNamed(info: Described, name: string): Described["dependencies"] {
+  if (!info.named) {
+    info.named = new Map();
+    for (const dep of info.dependencies) {
+      const list = info.named.get(dep.name);
+      if (list) list.push(dep);
+      else info.named.set(dep.name, [dep]);
+    }
+  }
+  return info.named.get(name) ?? [];
 }
 
 /**
  * Returns the lock cargo would have after refreshing it for `workspace`, with problems naming the manifest lines that
  * made it stale. Without `lockfile`, every package is resolved here, as `cargo generate-lockfile` would.
  */
-export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined, metadata: MetadataLookup | undefined, audited: ReadonlySet<string> | "all" = "all"): RefreshedLock {
+export function refreshLock(
+  workspace: Workspace,
+  lockfile: Lockfile | undefined,
+  metadata: MetadataLookup | undefined,
+  audited: ReadonlySet<string> | "all" = "all",
+  /** The members whose builds matter (a fix's re-audit resolves a few); the walk starts from them only. */
+  members?: (member: LocalPackage) => boolean,
+): RefreshedLock {
   const packages: LockedPackage[] = lockfile ? [...lockfile.packages] : [];
   // Locked packages the walk reads metadata of: those with a locked path to an audited crate (the resolution reads
   // them anyway); crates the bundled knowledge lists as TLS-capable; and the local packages' direct dependencies
@@ -116,9 +138,25 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     synthesized.set(id, how);
     return id;
   };
+  /** A package's dependencies by name, built once per package (a member of hundreds of declarations scanned them all per declaration). */
+  const childrenByName = new Map<number, Map<string, LockedPackage[]>>();
+  const childrenNamed = (from: number, name: string): LockedPackage[] => {
+    let index = childrenByName.get(from);
+    if (!index) {
+      childrenByName.set(from, (index = new Map()));
+      for (const to of packages[from]!.dependencies) {
+        const child = packages[to]!;
+        const list = index.get(child.name);
+        if (list) list.push(child);
+        else index.set(child.name, [child]);
+      }
+    }
+    return index.get(name) ?? [];
+  };
   const addEdge = (from: number, to: number) => {
     const pkg = mutable(from);
     if (!pkg.dependencies.includes(to)) pkg.dependencies.push(to);
+    childrenByName.delete(from);
   };
 
   // Local packages: the lock's, or new path packages (a member the lock does not know yet is drift too).
@@ -174,6 +212,8 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
 
   // 1. Each local declaration must match a locked package whose version satisfies it.
   const originOf = new Map<number, { decl: EffectiveDependency; file: string }>();
+  /** The package each local declaration resolves to (a git dependency the lock lacks has none). */
+  const declChild = new Map<EffectiveDependency, number>();
   const reported = new Set<EffectiveDependency>();
   const reportDecl = (decl: EffectiveDependency, file: string, message: string) => {
     stale = true;
@@ -186,8 +226,11 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     for (const decl of local.dependencies) {
       // Cargo never builds the dev-dependencies of a non-member, and never locks them.
       if (!local.isMember && decl.kind === "dev") continue;
-      const lockedDeps = packages[id]!.dependencies.map((to) => packages[to]!);
-      if (matchLockedDependency(decl, lockedDeps, localIdByDir)) continue;
+      const matched = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
+      if (matched) {
+        declChild.set(decl, matched.id);
+        continue;
+      }
       const locked = named(decl.package).filter((p) => !synthesized.has(p.id));
       let to: number | undefined;
       if (decl.pathDir !== undefined) to = localIdByDir.get(decl.pathDir);
@@ -198,6 +241,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
       // A git dependency cannot be resolved without fetching it: the graph build reports it as not audited.
       if (to === undefined) continue;
       addEdge(id, to);
+      declChild.set(decl, to);
       if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
         problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
       }
@@ -265,11 +309,10 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     const active = activeDeps.get(from)!;
     if (active.has(name)) return;
     active.add(name);
-    const info = describeId(from)!;
-    for (const dep of info.dependencies) {
-      if (dep.name !== name) continue;
+    for (const dep of depsNamed(describeId(from)!, name)) {
       const child = resolveChild(from, dep);
-      if (child === undefined) continue;
+      // A locked crate no description covers stays as the lock has it: nothing to activate below it.
+      if (child === undefined || (child < lockedCount && !walked(child) && !localById.has(child))) continue;
       request(child, { features: [...dep.features, ...(depFeatures.get(from)?.get(name) ?? [])], defaultFeatures: dep.defaultFeatures });
     }
   };
@@ -280,11 +323,11 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     if (childOf.has(key)) return childOf.get(key);
     let child: number | undefined;
     if (dep.decl) {
-      child = matchLockedDependency(dep.decl, packages[from]!.dependencies.map((to) => packages[to]!), localIdByDir)?.id;
+      child = declChild.get(dep.decl);
       if (child !== undefined && !originOf.has(child)) originOf.set(child, { decl: dep.decl, file: localById.get(from)!.manifest.file });
     } else {
       // As the summary table matches metadata to the lock: by name, the highest version satisfying the requirement.
-      const named = packages[from]!.dependencies.map((to) => packages[to]!).filter((p) => p.name === dep.package);
+      const named = childrenNamed(from, dep.package);
       const fitting = named.filter((p) => dep.req === undefined || !isReadableCargoReq(dep.req) || satisfiesCargoReq(p.version, dep.req));
       child = (fitting.length > 0 ? fitting : named.length === 1 ? named : [])[0]?.id;
       if (child === undefined) {
@@ -358,7 +401,7 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
     const values = info.features[feature];
     if (values === undefined) {
       // An optional dependency's implicit feature (when no `dep:` syntax hides it).
-      if (info.dependencies.some((d) => d.optional && d.name === feature)) activateDep(id, feature);
+      if (depsNamed(info, feature).some((d) => d.optional)) activateDep(id, feature);
       return;
     }
     for (const value of values) {
@@ -379,22 +422,20 @@ export function refreshLock(workspace: Workspace, lockfile: Lockfile | undefined
       const set = asked.get(name) ?? new Set<string>();
       asked.set(name, set);
       set.add(sub);
+      // `x/f` without a dependency `x` (a feature of the package itself in older manifests) locks nothing.
       const active = activeDeps.get(id)!;
-      if (!weak && !active.has(name) && info.dependencies.some((d) => d.name === name)) activateDep(id, name);
+      if (!weak && !active.has(name)) activateDep(id, name);
       else if (active.has(name)) {
-        for (const dep of info.dependencies) {
-          if (dep.name !== name) continue;
+        for (const dep of depsNamed(info, name)) {
           const child = resolveChild(id, dep);
           if (child !== undefined) request(child, { features: [sub], defaultFeatures: dep.defaultFeatures });
         }
-      } else if (!info.dependencies.some((d) => d.name === name)) {
-        // `x/f` without a dependency `x`: a feature of the package itself in older manifests; nothing to lock.
       }
     }
   };
 
   for (const local of locals) {
-    if (!local.isMember) continue;
+    if (!local.isMember || !(members?.(local) ?? true)) continue;
     const id = localIds.get(local)!;
     // Cargo locks with every feature of every member.
     request(id, { features: Object.keys(local.manifest.features), defaultFeatures: true });
