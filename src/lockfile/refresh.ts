@@ -18,8 +18,8 @@ import { highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargo
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import { sourceKind, type LockedPackage, type Lockfile } from "./model.js";
 
-/** The lock source cargo writes for crates.io. */
-export const CRATES_IO_SOURCE = "registry+https://github.com/rust-lang/crates.io-index";
+/** The lock source cargo writes for crates.io (as registry/vendor.ts lists it; not imported from there, which reads the disk). */
+const CRATES_IO_SOURCE = "registry+https://github.com/rust-lang/crates.io-index";
 
 /** A package the refresh added: what described it, and whether what it says holds for every candidate version. */
 export interface SynthesizedPackage {
