@@ -8,12 +8,12 @@ import type { MetadataLookup } from "./registry/model.js";
 import type { Rule } from "./engine/types.js";
 import { isWorkspace, loadWorkspace, workspaceRootOf } from "./workspace/load.js";
 import type { Workspace } from "./workspace/model.js";
-import type { AllowEntry, ConfiguredSeverity } from "./config/config.js";
+import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "./config/config.js";
 
 /** What a workspace's configuration decides, already merged with the command line. */
 export interface WorkspaceSettings {
   bannedCrates?: readonly string[];
-  severity?: Partial<Record<"normal" | "build" | "dev", ConfiguredSeverity>>;
+  severity?: Partial<Record<SeverityKey, ConfiguredSeverity>>;
   allow?: readonly AllowEntry[];
   /** Replaces the request's resolution options for this workspace (targets, features from the config). */
   resolution?: AuditRequest["resolution"];

@@ -20,12 +20,15 @@ const triples = (report: JsonReport) => new Set(report.findings.flatMap((f) => f
 describe.skipIf(lockfiles.length === 0)("real corpus", () => {
   it.each(lockfiles.map((l) => [relative(corpusDir, dirname(l)), l]))("%s: with --lockfile-only, findings reach exactly the banned crates its lock contains", async (_, lockfile) => {
     const { code, report, stderr } = await auditJson(dirname(lockfile), "--lockfile-only");
-    expect(stderr).toBe("");
+    // A few corpus locks predate their manifests (sqlx's flume 0.12, graphcast's example): only that is said, and
+    // their graph is the refreshed one, so the lock's own banned crates are no longer the whole answer.
+    const stale = stderr.includes("[lockfile-stale]");
+    expect(stderr.split("\n").filter((line) => line !== "" && !line.startsWith("  hint: ") && !line.endsWith("[lockfile-stale]"))).toEqual([]);
     expect(report.workspaces).toHaveLength(1);
     expect(report.workspaces[0]!.resolution).toBe("lockfile");
     const locked = BANNED.filter((name) => new RegExp(`^name = "${name}"$`, "m").test(readFileSync(lockfile, "utf8")));
     const reached = [...new Set(report.findings.flatMap((f) => f.reaches))].sort();
-    expect(reached).toEqual(locked);
+    if (!stale) expect(reached).toEqual(locked);
     expect(code).toBe(report.findings.some((f) => f.severity === "error") ? 1 : 0);
     for (const finding of report.findings) {
       expect(finding.path[0]!.name).toBe(finding.member);

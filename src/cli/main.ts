@@ -103,6 +103,8 @@ interface CliOptions {
   online?: boolean;
   manifestPath?: string;
   package?: string[];
+  /** `possible`: undecided findings fail the run too (`[severity] possible = "error"`). */
+  failOn?: "possible";
   /** False with --no-cache. */
   cache: boolean;
 }
@@ -114,7 +116,7 @@ function printable(config: Config | undefined, cwd: string) {
     source: config.file ? displayPath(config.file, cwd) : null,
     ban: config.ban,
     unban: config.unban,
-    severity: { normal: config.severity.normal ?? "error", build: config.severity.build ?? "warning", dev: config.severity.dev ?? "warning" },
+    severity: { normal: config.severity.normal ?? "error", build: config.severity.build ?? "warning", dev: config.severity.dev ?? "warning", possible: config.severity.possible ?? "warning" },
     resolve: { targets: config.targets ?? ["all"], features: config.features ?? [], "all-features": config.allFeatures ?? false, "no-default-features": config.noDefaultFeatures ?? false },
     fix: { roots: config.roots ?? "native", crypto: config.crypto ?? "crate default" },
     allow: config.allow.map((a) => ({ dependency: a.dependency, crates: a.crates, member: a.member, version: a.version, reason: a.reason, at: `${displayPath(a.file, cwd)}:${a.position.line}` })),
@@ -204,6 +206,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       .option("--print-config", "print the effective configuration of each workspace and exit")
       .option("--timings", "print how long each stage took, on stderr (also TLS_AUDIT_TIMINGS=1)")
       .option("--online", "fetch the metadata of crates no local source describes from their registry's sparse index (crates.io: https://index.crates.io/); cached, honours HTTPS_PROXY/CARGO_HTTP_PROXY")
+      .addOption(new Option("--fail-on <what>", "also fail on undecided findings: `possible` makes them errors (as `[severity] possible = \"error\"`)").choices(["possible"]))
       .option("--no-cache", "use no cache: neither replay an unchanged earlier run nor reuse parsed crate manifests (also TLS_AUDIT_NO_CACHE=1)")
       .option("--color", "force coloured output")
       .option("--no-color", "disable coloured output")
@@ -285,7 +288,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       const lockfileOnly = options.lockfileOnly || (configured.unknown.length > 0 && configured.targets?.length === 0);
       return {
         bannedCrates: banned.banned,
-        severity: merged.severity,
+        severity: options.failOn === "possible" ? { ...merged.severity, possible: "error" } : merged.severity,
         allow: merged.allow,
         problems,
         resolution: lockfileOnly

@@ -12,6 +12,7 @@ import type { Problem } from "../problems.js";
 import { createLocalMetadataChain } from "../registry/index.js";
 import type { CrateMetadata, MetadataProvider } from "../registry/model.js";
 import {
+  allVersionsFromIndexFile,
   bypassesProxy,
   crateKey,
   indexCacheFile,
@@ -23,11 +24,15 @@ import {
   readRegistryConfig,
   type CrateOutcome,
   type CrateRef,
+  type IndexFileRequest,
   type OnlinePlan,
 } from "../registry/online.js";
 import { discoverCargoConfig } from "../registry/vendor.js";
+import { knowledgeProvider } from "../registry/knowledge.js";
+import { refreshLock } from "../lockfile/refresh.js";
+
 import { packagesReaching } from "../graph/relevant.js";
-import { workspaceRootOf } from "../workspace/load.js";
+import { isWorkspace, loadWorkspace, workspaceRootOf } from "../workspace/load.js";
 
 export interface OnlineRequest {
   /** The paths given on the command line (absolute), as `audit` gets them. */
@@ -170,6 +175,18 @@ export async function prepareOnlineMetadata(request: OnlineRequest): Promise<Onl
     providers.set(root, [onlineProvider(found, notes)]);
   }
 
+  // A stale or missing lock: the crates its refresh adds are fetched too, a level of the new subtree per round.
+  const refreshFetched = proxyProblems.length > 0 ? 0 : await fetchRefreshCandidates(request, roots, providers, (files) =>
+    fetchAll(files.map((file) => ({ url: file.url, group: file.registry, cacheFile: indexCacheFile(cacheRoot, file.registry, file.path) })), {
+      ...DEFAULT_FETCH_OPTIONS,
+      timeoutMs: timeoutFrom(env),
+      proxy: { http: proxy?.proxy.http, https: proxy?.proxy.https },
+      bypassProxy: (url) => bypassesProxy(url, proxy?.proxy.noProxy),
+      userAgent: `cargo-tls-audit/${request.version}`,
+    }),
+  );
+
+  if (forPeople && refreshFetched > 0) request.stderr.write(`tls-audit: --online: fetched the index of ${refreshFetched} ${refreshFetched === 1 ? "crate" : "crates"} a stale or missing Cargo.lock lacks\n`);
   if (forPeople) {
     const all = [...counted.values()];
     const fromCache = all.filter((o) => o.status === "found" && o.from === "cache").length;
@@ -183,4 +200,54 @@ export async function prepareOnlineMetadata(request: OnlineRequest): Promise<Onl
     );
   }
   return (root) => providers.get(root) ?? [];
+}
+
+/** Rounds of fetching for a refreshed lock: each reaches one level deeper into the packages the lock lacks. */
+const REFRESH_ROUNDS = 12;
+
+/**
+ * For each workspace whose lock is stale or missing: refreshes it (lockfile/refresh.ts) with what is known so far,
+ * fetches the index files of the crates it had to add without full metadata, and repeats with what came back.
+ * The fetched versions join the workspace's providers. Returns how many index files were fetched.
+ */
+async function fetchRefreshCandidates(
+  request: OnlineRequest,
+  roots: readonly string[],
+  providers: Map<string, MetadataProvider[]>,
+  fetch: (files: IndexFileRequest[]) => Promise<Map<string, FetchOutcome>>,
+): Promise<number> {
+  const { host, env } = request;
+  let fetchedFiles = 0;
+  for (const root of roots) {
+    const loaded = loadWorkspace(host, root);
+    if (!isWorkspace(loaded)) continue;
+    const found = new Map<string, CrateMetadata>();
+    const fetched = new Set<string>();
+    const config = readRegistryConfig(discoverCargoConfig(host, root), (name) => env[name]);
+    const already = providers.get(root) ?? [];
+    for (let round = 0; round < REFRESH_ROUNDS; round++) {
+      const chain = createLocalMetadataChain(host, root, [...already, onlineProvider(found, []), knowledgeProvider()]);
+      const refreshed = refreshLock(loaded, loaded.lockfile, chain, request.auditedCrates(root));
+      const wanted: CrateRef[] = [];
+      for (const [id, how] of refreshed.synthesized) {
+        const pkg = refreshed.lockfile.packages[id]!;
+        if (how.describedBy === "metadata" || how.describedBy === "local" || sourceKind(pkg.source) !== "registry") continue;
+        wanted.push({ name: pkg.name, version: pkg.version, source: pkg.source! });
+      }
+      const files = planOnlineFetch(wanted, config).requests.filter((file) => !fetched.has(file.url));
+      if (files.length === 0) break;
+      const outcomes = await fetch(files);
+      for (const file of files) {
+        fetched.add(file.url);
+        const outcome = outcomes.get(file.url);
+        if (outcome?.kind !== "ok") continue;
+        fetchedFiles++;
+        for (const crate of file.crates) {
+          for (const meta of allVersionsFromIndexFile(outcome.body, crate.name, file.url)) found.set(crateKey(meta.name, meta.version, crate.source), meta);
+        }
+      }
+    }
+    if (found.size > 0) providers.set(root, [...already, onlineProvider(found, [])]);
+  }
+  return fetchedFiles;
 }

@@ -5,6 +5,8 @@ import type { Problem, SourcePosition } from "../problems.js";
 import { isCargoReq } from "../util/cargo-semver.js";
 
 export type ConfiguredSeverity = "error" | "warning" | "off";
+/** The keys of `[severity]`: the three scopes, and `possible` (undecided findings; "error" for CI that wants certainty). */
+export type SeverityKey = "normal" | "build" | "dev" | "possible";
 
 export interface AllowEntry {
   /** The member's direct dependency the allowed path starts with. */
@@ -25,7 +27,8 @@ export interface Config {
   ban: string[];
   /** Crates removed from it (someone may allow `openssl` but not `native-tls`). */
   unban: string[];
-  severity: Partial<Record<"normal" | "build" | "dev", ConfiguredSeverity>>;
+  /** Per scope, and `possible`: the level of findings the metadata on this machine could not decide. */
+  severity: Partial<Record<SeverityKey, ConfiguredSeverity>>;
   targets?: string[];
   features?: string[];
   allFeatures?: boolean;
@@ -80,7 +83,7 @@ function keyPositions(program: AST.TOMLProgram, prefix: string[]): Map<string, S
 }
 
 const TOP_KEYS = new Set(["ban", "unban", "severity", "resolve", "fix", "allow"]);
-const SEVERITY_KEYS = new Set(["normal", "build", "dev"]);
+const SEVERITY_KEYS = new Set(["normal", "build", "dev", "possible"]);
 const RESOLVE_KEYS = new Set(["targets", "features", "all-features", "no-default-features"]);
 const FIX_KEYS = new Set(["roots", "crypto"]);
 const ALLOW_KEYS = new Set(["dependency", "crate", "crates", "member", "version", "reason"]);
@@ -137,6 +140,9 @@ export function parseConfig(text: string, file: string, prefix: string[]): { con
         if (value === "error" || value === "warning" || value === "off") config.severity[scope] = value;
         else fail(`severity.${scope}`, `\`severity.${scope}\` must be "error", "warning" or "off"`);
       }
+      const possible = table.severity.possible;
+      if (possible === "error" || possible === "warning") config.severity.possible = possible;
+      else if (possible !== undefined) fail("severity.possible", '`severity.possible` must be "error" or "warning"');
     }
   }
   if (table.resolve !== undefined) {

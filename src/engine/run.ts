@@ -10,12 +10,14 @@ import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import { unknownFeatures } from "../resolve/feature-request.js";
 import type { LocalPackage, Workspace } from "../workspace/model.js";
-import type { AllowEntry, ConfiguredSeverity } from "../config/config.js";
+import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
+import { refreshLock, refreshProblems } from "../lockfile/refresh.js";
+import { markUncertainFindings } from "./refreshed.js";
 import type { DirectDependency, Finding, PathStep, ReachGroup, Rule, RuleContext, RuleReport, Scope, Severity } from "./types.js";
 
 /** How the dependency graph behind the findings was obtained; see docs/json-format.md. */
-export type Resolution = "exact" | "partial" | "lockfile" | "manifest";
+export type Resolution = "exact" | "partial" | "lockfile" | "manifest" | "unlocked";
 
 export interface ResolutionOptions {
   request: FeatureRequest;
@@ -32,7 +34,7 @@ export interface AuditOptions {
   timings?: { time<T>(stage: string, run: () => T): T };
   bannedCrates: readonly string[];
   /** Per-scope severity from the configuration; "off" drops the finding. */
-  severity?: Partial<Record<Scope, ConfiguredSeverity>>;
+  severity?: Partial<Record<SeverityKey, ConfiguredSeverity>>;
   /** [[allow]] entries; inline `# tls-audit: allow(...)` comments are always honoured. */
   allow?: readonly AllowEntry[];
   /** Feature resolution; without it the lockfile graph is used as is. */
@@ -121,7 +123,14 @@ function manifestReach(banned: ReadonlySet<string>): RuleContext["reach"] {
 export function auditWorkspace(workspace: Workspace, options: AuditOptions): WorkspaceAudit {
   const problems = [...workspace.problems];
   const banned = new Set(options.bannedCrates);
-  const graph = workspace.lockfile ? buildGraph(workspace, workspace.lockfile, problems) : undefined;
+  // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
+  // A lock that cannot be read is an error of its own (exit 2): its workspace keeps the manifests-only view.
+  const noLock = !workspace.lockfile && workspace.problems.some((p) => p.code === "lockfile-missing");
+  // Under resolver 2 another member's features do not reach a member's build: a re-audit of a few members walks from them.
+  const refresh = () => refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules), options.resolution?.members);
+  const refreshed = workspace.lockfile || (options.resolution && noLock) ? (options.timings ? options.timings.time("refresh lock", refresh) : refresh()) : undefined;
+  if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
+  const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
   let resolution: Resolution = "manifest";
   let reach = manifestReach(banned);
   let resolved: WorkspaceResolution | undefined;
@@ -153,7 +162,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
     resolved = options.timings ? options.timings.time("resolve", run) : run();
     problems.push(...(options.resolution.metadata?.problems ?? []));
-    resolution = resolved.complete ? "exact" : "partial";
+    resolution = refreshed?.unlocked ? "unlocked" : resolved.complete ? "exact" : "partial";
     reach = resolved.reach;
   } else if (graph) {
     resolution = "lockfile";
@@ -180,11 +189,14 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   };
   if (options.timings) options.timings.time("rules", runRules);
   else runRules();
+  if (refreshed) markUncertainFindings(findings.values(), refreshed);
   const configured = [...findings.values()].flatMap((finding) => {
     const level = options.severity?.[finding.scope];
     if (level === "off") return [];
     // A configured level applies to what is known; a merely possible finding stays a warning.
     if (level) finding.severity = finding.possible ? "warning" : level;
+    // `[severity] possible = "error"` (`--fail-on possible`): an undecided finding fails where a decided one would.
+    if (finding.possible && options.severity?.possible === "error" && (level ?? (finding.scope === "normal" ? "error" : "warning")) === "error") finding.severity = "error";
     return [finding];
   });
   const texts = new Map([workspace.rootManifest, ...workspace.members.map((m) => m.manifest)].map((m) => [m.file, m.text]));

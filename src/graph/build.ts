@@ -3,11 +3,18 @@ import semver from "semver";
 import type { LockedPackage, Lockfile } from "../lockfile/model.js";
 import { sourceKind } from "../lockfile/model.js";
 import type { Problem } from "../problems.js";
-import { satisfiesCargoReq } from "../util/cargo-semver.js";
+import { isReadableCargoReq, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import type { DependencyGraph, GraphEdge } from "./model.js";
 
-/** Picks the locked package that a manifest entry refers to among the candidates the lock lists for it. */
+/** What to do about a lock that no longer matches the manifests. */
+export const STALE_HINT = "run `cargo update -w` or any cargo build";
+
+/**
+ * Picks the locked package that a manifest entry refers to among the candidates the lock lists for it. Its version
+ * must satisfy the entry's requirement: a lock that predates the requirement is stale (see lockfile/refresh.ts),
+ * never silently matched to what it has.
+ */
 export function matchLockedDependency(
   decl: EffectiveDependency,
   candidates: LockedPackage[],
@@ -19,6 +26,8 @@ export function matchLockedDependency(
     const exact = named.find((p) => p.id === id);
     if (exact) return exact;
   }
+  // A requirement node-semver cannot read is taken as satisfied by any version: the lock is not called stale for it.
+  const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
   const wantKind = decl.pathDir !== undefined ? "path" : decl.git !== undefined ? "git" : "registry";
   let pool = named.filter((p) => sourceKind(p.source) === wantKind);
   if (wantKind === "git" && pool.length > 1) {
@@ -26,23 +35,16 @@ export function matchLockedDependency(
     const sameRepo = pool.filter((p) => p.source!.replace(/^git\+/, "").split(/[?#]/)[0]!.replace(/\.git$/, "").replace(/\/$/, "") === base);
     if (sameRepo.length > 0) pool = sameRepo;
   }
-  if (decl.version !== undefined && pool.length > 1) {
-    const fitting = pool.filter((p) => satisfiesCargoReq(p.version, decl.version!));
-    if (fitting.length > 0) pool = fitting;
-  }
-  if (pool.length === 0) pool = named.length === 1 ? named : []; // e.g. redirected by [patch]
+  // A git or path package's version is what its own manifest says; cargo checks the requirement against it too.
+  pool = pool.filter(fits);
+  // Redirected by [patch] or [replace]: another source, but still a version the requirement accepts.
+  if (pool.length === 0) pool = named.length === 1 ? named.filter(fits) : [];
   // Cargo picks the highest compatible version; among equals the lock order is stable.
   return pool.sort((a, b) => compareVersionsDesc(a.version, b.version))[0];
 }
 
-export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: Problem[]): DependencyGraph {
-  const { packages } = lockfile;
-  const edges: GraphEdge[][] = packages.map((pkg) => pkg.dependencies.map((to) => ({ to, kind: "normal" as const })));
-  const localIds = new Map<LocalPackage, number>();
-  const localIdByDir = new Map<string, number>();
-  const memberIds = new Set<number>();
-  const taken = new Set<number>();
-
+/** The lock package of each local package (members and path dependencies): same name, same version, each once. */
+export function matchLocalPackages(workspace: Workspace, packages: readonly LockedPackage[]): Map<LocalPackage, number> {
   // Path packages by name, in lock order: a scan of the whole lock per member was quadratic in large workspaces.
   const pathPackagesByName = new Map<string, LockedPackage[]>();
   for (const p of packages) {
@@ -51,24 +53,41 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
     if (named) named.push(p);
     else pathPackagesByName.set(p.name, [p]);
   }
+  const taken = new Set<number>();
+  const ids = new Map<LocalPackage, number>();
   for (const local of [...workspace.members, ...workspace.pathPackages]) {
     const pkg = pathPackagesByName.get(local.name)?.find((p) => (local.version === undefined || p.version === local.version) && !taken.has(p.id));
-    if (!pkg) {
+    if (!pkg) continue;
+    taken.add(pkg.id);
+    ids.set(local, pkg.id);
+  }
+  return ids;
+}
+
+export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: Problem[]): DependencyGraph {
+  const { packages } = lockfile;
+  const edges: GraphEdge[][] = packages.map((pkg) => pkg.dependencies.map((to) => ({ to, kind: "normal" as const })));
+  const localIds = new Map<LocalPackage, number>();
+  const localIdByDir = new Map<string, number>();
+  const memberIds = new Set<number>();
+  const matched = matchLocalPackages(workspace, packages);
+  for (const local of [...workspace.members, ...workspace.pathPackages]) {
+    const id = matched.get(local);
+    if (id === undefined) {
       if (local.isMember) {
         problems.push({
           severity: "warning",
           code: "lockfile-stale",
           message: `workspace member ${local.name} is not in Cargo.lock; its dependencies are not audited`,
           file: workspace.lockfilePath ?? undefined,
-          hint: "refresh the lock with `cargo update -w`",
+          hint: STALE_HINT,
         });
       }
       continue;
     }
-    taken.add(pkg.id);
-    localIds.set(local, pkg.id);
-    localIdByDir.set(local.dir, pkg.id);
-    if (local.isMember) memberIds.add(pkg.id);
+    localIds.set(local, id);
+    localIdByDir.set(local.dir, id);
+    if (local.isMember) memberIds.add(id);
   }
 
   for (const [local, id] of localIds) {
@@ -99,7 +118,7 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
           message: `dependency \`${decl.key}\` of ${local.name} is not in Cargo.lock; it is not audited`,
           file: local.manifest.file,
           position: { line: decl.span.line, column: decl.span.column },
-          hint: "refresh the lock with `cargo update -w`",
+          hint: STALE_HINT,
         });
         continue;
       }

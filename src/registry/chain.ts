@@ -14,6 +14,8 @@ export interface MetadataChain {
   readonly providers: readonly MetadataProvider[];
   /** The first provider's answer, cached per (name, version, source), misses included. */
   lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
+  /** The versions any provider knows, each once (a refresh picks the highest that satisfies a requirement). */
+  versions(name: string, source: string | null): string[];
   /** How an earlier `lookup` went; undefined if it was never asked. */
   explain(name: string, version: string, source: string | null): LookupRecord | undefined;
   /**
@@ -30,6 +32,7 @@ function cacheKey(name: string, version: string, source: string | null): string 
 /** Chains providers; the first that knows a crate version answers, and its name is stamped on the result. */
 export function createMetadataChain(providers: readonly MetadataProvider[]): MetadataChain {
   const answers = new Map<string, { meta: CrateMetadata | undefined; record: LookupRecord }>();
+  const listed = new Map<string, string[]>();
   // Notes a provider made while setting up (vendor: unreadable config, ignored local-registry) come first.
   const problems: Problem[] = providers.flatMap((provider) => {
     const notes = (provider as { notes?: unknown }).notes;
@@ -65,6 +68,22 @@ export function createMetadataChain(providers: readonly MetadataProvider[]): Met
       }
       answers.set(key, { meta, record });
       return meta;
+    },
+    versions(name, source) {
+      const key = cacheKey(name, "", source);
+      let known = listed.get(key);
+      if (!known) {
+        const all = new Set<string>();
+        for (const provider of providers) {
+          try {
+            for (const version of provider.versions?.(name, source) ?? []) all.add(version);
+          } catch {
+            // A listing is a hint; a provider that cannot list simply adds nothing.
+          }
+        }
+        listed.set(key, (known = [...all]));
+      }
+      return known;
     },
     explain(name, version, source) {
       return answers.get(cacheKey(name, version, source))?.record;

@@ -184,5 +184,14 @@ export function indexCacheProvider(host: Host, options: IndexCacheOptions = {}):
       }
       return undefined;
     },
+    versions(name, source) {
+      if (dirsFor === undefined || !isRegistrySource(source)) return [];
+      const found = new Set<string>();
+      for (const dir of dirsFor(source)) {
+        // A fresh resolution never picks a yanked version (cargo's `cargo generate-lockfile` skips them too).
+        for (const entry of load(join(dir, ".cache", indexFilePath(name)))?.entries ?? []) if (!/"yanked"\s*:\s*true/.test(entry.json)) found.add(entry.version);
+      }
+      return [...found];
+    },
   };
 }

@@ -18,9 +18,14 @@ function firstHop(chain: string): string[] {
     .filter((token) => /^[\w:?/.-]+$/.test(token) && !token.startsWith("dep:"));
 }
 
+/** Every knowledge entry of a crate (aws-sdk-* crates share theirs); undefined for a crate the knowledge does not list. */
+export function knowledgeEntries(name: string): readonly CrateKnowledgeEntry[] | undefined {
+  return CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+}
+
 /** The knowledge entry whose semver range holds this crate version (aws-sdk-* crates share one entry). */
 export function knowledgeEntry(name: string, version: string): CrateKnowledgeEntry | undefined {
-  const entries = CRATE_KNOWLEDGE[name] ?? (name.startsWith("aws-sdk-") ? CRATE_KNOWLEDGE["aws-sdk-*"] : undefined);
+  const entries = knowledgeEntries(name);
   const parsed = semver.valid(version, true);
   if (!entries || !parsed) return undefined;
   return entries.find((e) => {
@@ -88,7 +93,31 @@ export function knowledgeProvider(): MetadataProvider {
         partial: true,
         nativeFeatures: natives.filter((n) => !n.startsWith("(")),
         nativeUnconditional: unconditional,
+        ...(defaults === undefined ? { defaultsAssumed: true } : {}),
       };
     },
   };
+}
+
+/**
+ * The knowledge entries whose ranges meet a cargo requirement, each with the lowest version of the requirement it
+ * covers (a version the provider above answers for), highest first: what a refresh can say of a crate that only
+ * bundled knowledge describes.
+ */
+export function knowledgeVersions(name: string, req: string): { version: string; entry: CrateKnowledgeEntry }[] {
+  const entries = knowledgeEntries(name);
+  if (!entries) return [];
+  const found: { version: string; entry: CrateKnowledgeEntry }[] = [];
+  for (const entry of entries) {
+    try {
+      const wanted = new semver.Range(toSemverRange(req), { includePrerelease: false });
+      const covered = new semver.Range(toSemverRange(entry.range), { includePrerelease: false });
+      if (!wanted.intersects(covered)) continue;
+      const low = semver.minVersion(`${wanted.range} ${covered.range}`);
+      if (low && semver.satisfies(low, wanted) && semver.satisfies(low, covered)) found.push({ version: low.version, entry });
+    } catch {
+      // a range node-semver cannot read: that entry says nothing here
+    }
+  }
+  return found.sort((a, b) => semver.rcompare(a.version, b.version));
 }

@@ -40,11 +40,15 @@ export interface CrateMetadata {
   nativeFeatures?: string[];
   /** Partial metadata: the crate pulls native TLS whatever its features. */
   nativeUnconditional?: boolean;
+  /** Partial metadata: the knowledge did not say which features are default, so the native ones were assumed. */
+  defaultsAssumed?: boolean;
 }
 
 /** What the resolver needs of metadata: a lookup, and the problems met while looking (unreadable files…). */
 export interface MetadataLookup {
   lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
+  /** Every version of a crate this source can describe: what a refresh of a stale or missing lock picks from. */
+  versions?(name: string, source: string | null): string[];
   readonly problems?: readonly import("../problems.js").Problem[];
 }
 
@@ -52,4 +56,6 @@ export interface MetadataLookup {
 export interface MetadataProvider {
   name: MetadataProviderName;
   lookup(name: string, version: string, source: string | null): CrateMetadata | undefined;
+  /** The versions of a crate it can describe; absent when it cannot list them (bundled knowledge is keyed by range). */
+  versions?(name: string, source: string | null): string[];
 }

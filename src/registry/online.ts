@@ -237,6 +237,21 @@ export function metadataFromIndexFile(body: string, crate: Pick<CrateRef, "name"
   return { reason: malformed > 0 ? "malformed index entry" : "version not in the index" };
 }
 
+/**
+ * Every version of one crate in a sparse index file, yanked ones left out (a fresh resolution never picks them):
+ * what a refresh of a stale or missing lock chooses from. Malformed lines are skipped.
+ */
+export function allVersionsFromIndexFile(body: string, name: string, origin: string): CrateMetadata[] {
+  const found: CrateMetadata[] = [];
+  for (const raw of body.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || /"yanked"\s*:\s*true/.test(line)) continue;
+    const meta = metadataFromIndexLine(line, origin);
+    if (meta && meta.name === name) found.push({ ...meta, provider: "online" });
+  }
+  return found;
+}
+
 /** A synchronous provider over metadata fetched before the audit, with the problems met while fetching. */
 export interface OnlineProvider extends MetadataProvider {
   /** Collected by `createMetadataChain` into the workspace's problems. */
@@ -248,6 +263,7 @@ export function onlineProvider(found: ReadonlyMap<string, CrateMetadata>, notes:
     name: "online",
     notes,
     lookup: (name, version, source) => found.get(crateKey(name, version, source)),
+    versions: (name, source) => [...found.values()].filter((meta) => meta.name === name && found.get(crateKey(name, meta.version, source)) === meta).map((meta) => meta.version),
   };
 }
 

@@ -1,5 +1,6 @@
 // Metadata from crates cargo already unpacked: $CARGO_HOME/registry/src/<registry>-<hash>/<name>-<version>/Cargo.toml.
 import { join } from "node:path";
+import semver from "semver";
 import type { Host } from "../host/index.js";
 import { cargoHomeDir, isRegistrySource, registryDirsCache } from "./cargo-home.js";
 import type { CrateMetadata, MetadataProvider } from "./model.js";
@@ -30,6 +31,20 @@ export function registrySrcProvider(host: Host, options: RegistrySrcOptions = {}
         if (meta?.name === name && meta.version === version) return meta;
       }
       return undefined;
+    },
+    versions(name, source) {
+      if (dirsFor === undefined || !isRegistrySource(source)) return [];
+      const found = new Set<string>();
+      // cargo unpacks each crate version into `<name>-<version>`; a name that is a prefix of another
+      // (`foo` and `foo-bar`) is told apart by the version, which starts with a digit and parses.
+      for (const dir of dirsFor(source)) {
+        for (const entry of host.listDirs(dir)) {
+          if (!entry.startsWith(`${name}-`)) continue;
+          const version = entry.slice(name.length + 1);
+          if (semver.valid(version) !== null) found.add(version);
+        }
+      }
+      return [...found];
     },
   };
 }

@@ -236,5 +236,20 @@ export function vendorProvider(host: Host, workspaceRoot: string, store?: Metada
       }
       return undefined;
     },
+    versions(name, source) {
+      if (source === null) return [];
+      const key = sourceKey(source);
+      const found = new Set<string>();
+      for (const dir of directories) {
+        if (!dir.replaces.includes(key)) continue;
+        // `<name>-<version>` (Debian, `--versioned-dirs`) or `<name>` (plain `cargo vendor`); the manifest decides.
+        for (const entry of host.listDirs(dir.directory)) {
+          if (entry !== name && !(entry.startsWith(`${name}-`) && /^\d/.test(entry.slice(name.length + 1)))) continue;
+          const meta = read(join(dir.directory, entry, "Cargo.toml"));
+          if (meta?.name === name) found.add(meta.version);
+        }
+      }
+      return [...found];
+    },
   };
 }

@@ -172,6 +172,7 @@ export function formatSummary(result: AuditResult, cwd: string, palette: Palette
       partial: "features resolved; some crates lacked metadata",
       lockfile: "Cargo.lock: every feature, every target",
       manifest: "manifests only, no Cargo.lock",
+      unlocked: "no Cargo.lock: resolved as `cargo generate-lockfile` would",
     }[w.resolution];
     return `${escapeControl(displayPath(w.workspace.root, cwd))} (${w.workspace.members.length} member${w.workspace.members.length === 1 ? "" : "s"}; ${how})`;
   });
@@ -179,12 +180,18 @@ export function formatSummary(result: AuditResult, cwd: string, palette: Palette
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   // No workspace at all means nothing was looked at: "no native TLS found" would read as a clean result.
   if (result.workspaces.length === 0) return problems > 0 ? `${palette.red("✖")} nothing audited: ${plural(problems, "input error")}` : "nothing audited";
+  // A stale lock was refreshed from what this machine knows: never a plain "✔".
+  const stale = allProblems(result).some((p) => p.code === "lockfile-stale");
+  const possible = findings.filter((f) => f.possible).length;
+  // Undecided findings are counted with the way to decide them (docs: README "Offline and CI").
+  const undecided = possible > 0 ? `\n${palette.yellow("⚠")} ${plural(possible, "possible finding")} could not be decided from the metadata on this machine: run \`cargo fetch\` first, or use --online (--fail-on possible makes them errors)` : "";
   if (findings.length === 0) {
-    const mark = problems > 0 ? palette.red("✖") : "✔";
-    return `${mark} no native TLS found${problems > 0 ? `, but ${plural(problems, "input error")} kept parts unaudited` : ""} · ${audited}`;
+    const mark = problems > 0 ? palette.red("✖") : stale ? palette.yellow("⚠") : "✔";
+    const but = problems > 0 ? `, but ${plural(problems, "input error")} kept parts unaudited` : stale ? ", but Cargo.lock is stale: audited as if refreshed (run `cargo update -w` or any cargo build)" : "";
+    return `${mark} no native TLS found${but} · ${audited}`;
   }
   const mark = errors > 0 ? palette.red("✖") : palette.yellow("⚠");
   const fixable = findings.filter((f) => f.fix?.fixable).length;
   const fixNote = fixable > 0 ? `, ${fixable} fixable with --write` : "";
-  return `${mark} ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${fixNote}) · ${audited}`;
+  return `${mark} ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${fixNote}) · ${audited}${undecided}`;
 }

@@ -39,5 +39,34 @@ export function satisfiesCargoReq(version: string, req: string): boolean {
 
 /** Whether `req` is a version requirement cargo's syntax allows (as far as node-semver reads it). */
 export function isCargoReq(req: string): boolean {
-  return req.trim() !== "" && parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS)) !== null;
+  return req.trim() !== "" && isReadableCargoReq(req);
+}
+
+/** Whether node-semver can read the cargo requirement at all (an unreadable one is never called unsatisfied). */
+export function isReadableCargoReq(req: string): boolean {
+  return parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS)) !== null;
+}
+
+/** The highest of `candidates` that satisfies `req`, as cargo picks among the versions it knows; undefined for none. */
+export function highestSatisfying(candidates: Iterable<string>, req: string): string | undefined {
+  let best: string | undefined;
+  let bestParsed: semver.SemVer | undefined;
+  for (const version of candidates) {
+    if (!satisfiesCargoReq(version, req)) continue;
+    const value = parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS))!;
+    if (!bestParsed || semver.compare(value, bestParsed) > 0) {
+      best = version;
+      bestParsed = value;
+    }
+  }
+  return best;
+}
+
+/** The lowest version a cargo requirement accepts ("0.10" → "0.10.0"): a stand-in version for a crate nothing describes. */
+export function lowestSatisfying(req: string): string | undefined {
+  try {
+    return semver.minVersion(toSemverRange(req), OPTIONS)?.version;
+  } catch {
+    return undefined;
+  }
 }

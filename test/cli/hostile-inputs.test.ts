@@ -59,7 +59,7 @@ describe("file-system problems", () => {
     expect(run.stderr).toContain("Cargo.toml: error: manifest has neither `[package]` nor `[workspace]`");
     const lockOnly = await audit(workspace({ "Cargo.toml": pkg("a"), "Cargo.lock": "" }));
     expect(lockOnly.code).toBe(0);
-    expect(lockOnly.report.workspaces[0]!.resolution).toBe("manifest");
+    expect(lockOnly.report.workspaces[0]!.resolution).toBe("unlocked"); // an empty lock is resolved as no lock (lockfile/refresh.ts)
   });
 
   it("a 100 MB Cargo.lock is refused quickly without being read", async () => {

@@ -1,100 +1,28 @@
-// Differential suite: our resolver against `cargo tree` output recorded on Debian-registry workspaces.
-// The cases, their locks, cargo's answers and the registry manifests are committed (fixtures/cargo-oracle);
-// scripts/cargo-oracle regenerates them with real cargo.
+// Differential suite: each member's own answer from `cargo tree`, recorded on Debian-registry workspaces, is among our
+// findings (the exact per-build comparison is builds.test.ts). The cases, their locks, cargo's answers and the
+// registry manifests are committed (fixtures/cargo-oracle); scripts/cargo-oracle regenerates them with real cargo.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { targetCfg } from "../../rules/data/targets.js";
-import { audit } from "../../src/audit.js";
-import { nodeHost } from "../../src/host/index.js";
-import type { MetadataProvider } from "../../src/registry/model.js";
-import { metadataFromManifest } from "../../src/registry/normalized-manifest.js";
 import { liveRegistryUnavailable, REGISTRY_UNAVAILABLE, unavailableReason } from "../helpers/live.js";
+import { describeOwnAnswers, differentialCases, type ExpectedTuple } from "../helpers/differential.js";
 
 const root = join(import.meta.dirname, "../../fixtures/cargo-oracle");
 
-interface ExpectedTuple {
-  member: string;
-  dependency: string;
-  dependencyVersion: string;
-  banned: string;
-  scope: string;
-}
 interface Expected {
   suite: string;
   target: string;
   shape: string;
   members: string[];
   findings: Record<"default" | "all-features", ExpectedTuple[]>;
+  buildFindings: unknown;
 }
 
-/** The suite's registry manifests, as a directory source would serve them. */
-function registryProvider(suite: string): MetadataProvider {
-  const dir = join(root, suite, "registry");
-  return {
-    name: "vendor",
-    lookup(name, version) {
-      const file = join(dir, `${name}-${version}`, "Cargo.toml");
-      return existsSync(file) ? metadataFromManifest(readFileSync(file, "utf8"), "vendor", file) : undefined;
-    },
-  };
-}
+const cases = differentialCases(root);
 
-const cases = existsSync(root)
-  ? readdirSync(root).flatMap((suite) => {
-      const dir = join(root, suite, "cases");
-      return existsSync(dir) ? readdirSync(dir).sort().map((name) => ({ suite, name, dir: join(dir, name) })) : [];
-    })
-  : [];
-
-const key = (t: ExpectedTuple) => `${t.member} → ${t.dependency} ${t.dependencyVersion} → ${t.banned} [${t.scope}]`;
-
-describe.skipIf(cases.length === 0)("differential: resolver vs cargo tree", () => {
-  it("covers at least 150 workspaces across the three suites", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(150);
-    expect(new Set(cases.map((c) => c.suite))).toEqual(new Set(["bookworm", "trixie", "sid"]));
-  });
-
-  const providers = new Map<string, MetadataProvider>();
-  describe.each(cases.map((c) => [`${c.suite}/${c.name}`, c]))("%s", (_, c) => {
-    const expected = JSON.parse(readFileSync(join(c.dir, "expected.json"), "utf8")) as Expected;
-    for (const mode of ["default", "all-features"] as const) {
-      it(`${mode}: ${expected.shape}`, () => {
-        if (!providers.has(c.suite)) providers.set(c.suite, registryProvider(c.suite));
-        const result = audit({
-          paths: [c.dir],
-          host: nodeHost,
-          resolution: {
-            request: { features: [], allFeatures: mode === "all-features", defaultFeatures: true },
-            targets: [targetCfg(expected.target)!],
-            host: targetCfg(expected.target)!,
-            metadataFor: () => providers.get(c.suite),
-          },
-        });
-        const [ws] = result.workspaces;
-        expect(result.problems).toEqual([]);
-        expect(ws!.problems.filter((p) => p.severity === "error")).toEqual([]);
-        expect(ws!.resolution).toBe("exact");
-        // cargo's answer for each member's own direct dependencies, in its own build: each is a finding of that
-        // member, at that scope or a narrower one (another build may reach it sooner), naming that build. The
-        // exact answer for every local package in every build is held in builds.test.ts.
-        const rank = { normal: 0, build: 1, dev: 2 } as Record<string, number>;
-        for (const t of expected.findings[mode]) {
-          const match = ws!.findings.find(
-            (f) => f.member === t.member && f.dependency === t.dependency && f.dependencyVersion === t.dependencyVersion && f.reaches.includes(t.banned) && rank[f.scope]! <= rank[t.scope]!,
-          );
-          expect(match, key(t)).toBeDefined();
-          expect(match!.builds, key(t)).toContain(t.member);
-        }
-        // And nothing is found that no build reaches: a package in no member's build with its dependency has no finding.
-        const members = new Set(expected.members);
-        for (const f of ws!.findings.filter((f) => f.ruleId === "no-native-tls")) expect(f.builds!.every((b) => members.has(b)), `${f.member} → ${f.dependency}`).toBe(true);
-      });
-    }
-  });
-});
+describeOwnAnswers(root, 150);
 
 // Live: regenerate a sample of cases with real cargo and Debian's crates, and compare with what is committed. Skipped,
 // with the reason, without cargo, python3, apt or Debian's archive (test/helpers/live.ts); CI has them all.
@@ -114,6 +42,7 @@ describe("differential, live: cargo still agrees with the committed answers", ()
       const fresh = JSON.parse(readFileSync(join(out, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
       const committed = JSON.parse(readFileSync(join(root, "bookworm", "cases", name, "expected.json"), "utf8")) as Expected;
       expect(fresh.findings, name).toEqual(committed.findings);
+      expect(fresh.buildFindings, name).toEqual(committed.buildFindings);
     }
   });
 

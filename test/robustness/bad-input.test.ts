@@ -334,10 +334,11 @@ describe("the file system", () => {
     expect(run.stderr).toBe("Cargo.toml: error: manifest has neither `[package]` nor `[workspace]` [manifest-missing-package-name]\n");
   });
 
-  it("an empty Cargo.lock is treated as no lock: a warning, and the manifests are audited", async () => {
+  it("an empty Cargo.lock is treated as no lock: a warning, and the dependencies are resolved as without one", async () => {
     const run = await audit(workspace({ "Cargo.toml": pkg("a"), "Cargo.lock": "" }));
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("Cargo.lock: warning: Cargo.lock lists no packages; auditing the manifests alone [lockfile-missing]");
+    expect(run.stderr).toContain("Cargo.lock: warning: Cargo.lock lists no packages; dependencies resolved as `cargo generate-lockfile` would");
+    expect(run.report.workspaces[0]).toMatchObject({ resolution: "unlocked" });
   });
 
   it("an empty Cargo.lock still reports a direct openssl dependency (as a missing lock does)", async () => {
