@@ -103,21 +103,21 @@ export function audit(request: AuditRequest): AuditResult {
     const selected = request.packages && new Set(request.packages.filter((name) => loaded.members.some((m) => m.name === name)));
     for (const name of selected ?? []) found.add(name);
     const audited = auditWorkspace(loaded, {
-        timings: request.timings,
-        rules: request.rules ?? RULES,
-        bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
-        severity: settings.severity,
-        allow: settings.allow,
-        unordered: request.unordered,
-        resolution: resolution && {
-          ...resolution,
-          metadata: resolution.metadataFor?.(loaded.root),
-          members:
-            request.members || selected
-              ? (member) => (!request.members || request.members.has(`${loaded.root}\0${member.name}`)) && (!selected || selected.has(member.name))
-              : undefined,
-        },
-      });
+      timings: request.timings,
+      rules: request.rules ?? RULES,
+      bannedCrates: settings.bannedCrates ?? request.bannedCrates ?? DEFAULT_BANNED,
+      severity: settings.severity,
+      allow: settings.allow,
+      unordered: request.unordered,
+      resolution: resolution && {
+        ...resolution,
+        metadata: resolution.metadataFor?.(loaded.root),
+        members:
+          request.members || selected
+            ? (member) => (!request.members || request.members.has(`${loaded.root}\0${member.name}`)) && (!selected || selected.has(member.name))
+            : undefined,
+      },
+    });
     if (selected) {
       audited.findings = audited.findings.filter((f) => selected.has(f.member));
       audited.suppressed = audited.suppressed.filter((s) => selected.has(s.finding.member));
