@@ -120,7 +120,10 @@ def main():
                         continue
                     meta = json.loads(oracle.run(["cargo", "metadata", "--offline", "--format-version", "1", "--no-deps"], ws).stdout)
                     members = {m["name"] for m in meta["packages"]}
-                    expected = {mode: [f for m in sorted(members) for f in oracle.findings_for(ws, m, members, mode == "all-features")] for mode in ["default", "all-features"]}
+                    # findings_for gives each member's own answer and its build's answer for every local package.
+                    answers = {mode: [oracle.findings_for(ws, m, members, mode == "all-features") for m in sorted(members)] for mode in ["default", "all-features"]}
+                    expected = {mode: [f for own, _ in answers[mode] for f in own] for mode in answers}
+                    builds = {mode: [f for _, build in answers[mode] for f in build] for mode in answers}
                     shutil.rmtree(ws / ".cargo")
                     (ws / "Cargo.lock").unlink()
                     shutil.rmtree(ws / "target", ignore_errors=True)
@@ -131,7 +134,7 @@ def main():
                         (dest / "Cargo.lock").write_text(old_lock)
                     doc = {"suite": suite, "target": oracle.TARGET, "cargo": cargo_version, "kind": kind,
                            "shape": f"{c['name']} {c['req']}: {shape}", "stale": old_lock is not None and old_lock != refreshed,
-                           "members": sorted(members), "findings": expected}
+                           "members": sorted(members), "findings": expected, "buildFindings": builds}
                     (dest / "expected.json").write_text(json.dumps(doc, indent=1) + "\n")
                     count += 1
         if only:

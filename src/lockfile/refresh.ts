@@ -226,6 +226,8 @@ export function refreshLock(
     for (const decl of local.dependencies) {
       // Cargo never builds the dev-dependencies of a non-member, and never locks them.
       if (!local.isMember && decl.kind === "dev") continue;
+      // Nor its optional ones, unless a feature turns them on: the union resolution below checks those.
+      if (!local.isMember && decl.optional) continue;
       const matched = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
       if (matched) {
         declChild.set(decl, matched.id);

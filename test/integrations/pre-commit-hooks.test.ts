@@ -56,7 +56,7 @@ describe(".pre-commit-hooks.yaml", () => {
       const run = await runCli(["--format", "json", file], { cwd: dir });
       const report = JSON.parse(run.stdout) as JsonReport;
       expect(report.workspaces.map((w) => w.root), file).toEqual(["."]);
-      expect(report.findings.map((f) => f.severity), file).toEqual(["warning", "warning"]);
+      expect(report.findings.map((f) => f.severity), file).toEqual(["warning", "warning", "warning"]);
       expect(run.code, file).toBe(0);
     }
   });
@@ -77,7 +77,7 @@ describe(".pre-commit-hooks.yaml", () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.workspaces.map((w) => w.root)).toEqual(["fixtures/demo"]);
-    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "ureq"]);
+    expect(report.findings.map((f) => f.dependency)).toEqual(["reqwest", "reqwest", "ureq"]);
   });
 
   it("is shown in the README with a rev that can exist: a full commit sha, or a tag the repository has", () => {

@@ -188,7 +188,9 @@ describe("manifest content", () => {
   it("a dependency of the wrong type leaves the others audited", async () => {
     const run = await audit(workspace({ "Cargo.toml": pkg("a", `openssl = "0.10"\nreqwest = { version = "0.12", optional = "yes" }\n`), "Cargo.lock": opensslLock }));
     expect(run.code).toBe(2);
-    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl"]);
+    // The bad value is skipped, not the entry: reqwest stays declared, and as the lock lacks it, it is audited as a
+    // refreshed lock would have it (never a silent pass).
+    expect(run.report.findings.map((f) => f.dependency)).toEqual(["openssl", "reqwest"]);
     expect(run.report.problems.map((p) => p.code)).toContain("manifest-invalid-type");
   });
 
