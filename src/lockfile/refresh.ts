@@ -122,18 +122,24 @@ export function refreshLock(
     return packages[id]!;
   };
   // Packages by name: a manifest of thousands of dependencies the lock lacks made every look-up a scan of the lock.
-  const byName = new Map<string, number[]>();
+  // Built on first use: a lock in sync never needs it.
+  let byName: Map<string, number[]> | undefined;
   const index = (name: string, id: number) => {
-    const ids = byName.get(name);
+    const ids = byName!.get(name);
     if (ids) ids.push(id);
-    else byName.set(name, [id]);
+    else byName!.set(name, [id]);
   };
-  for (const p of packages) index(p.name, p.id);
-  const named = (name: string): LockedPackage[] => (byName.get(name) ?? []).map((id) => packages[id]!);
+  const named = (name: string): LockedPackage[] => {
+    if (!byName) {
+      byName = new Map();
+      for (const p of packages) index(p.name, p.id);
+    }
+    return (byName.get(name) ?? []).map((id) => packages[id]!);
+  };
   const addPackage = (name: string, version: string, source: string | null, how: SynthesizedPackage): number => {
     const id = packages.length;
     packages.push({ id, name, version, source, dependencies: [] });
-    index(name, id);
+    if (byName) index(name, id);
     copied.add(id);
     synthesized.set(id, how);
     return id;
@@ -291,7 +297,8 @@ export function refreshLock(
   /** Features asked of a dependency (by its name in the parent) through `dep/feature` or `dep?/feature`. */
   const depFeatures = new Map<number, Map<string, Set<string>>>();
   const queue: { id: number; feature: string }[] = [];
-  const childOf = new Map<string, number | undefined>();
+  /** By dependency entry: each package's description is built once, so its entries are stable keys. */
+  const childOf = new Map<Described["dependencies"][number], number | undefined>();
 
   const request = (id: number, req: Request) => {
     const on = enabled.get(id);
@@ -321,8 +328,7 @@ export function refreshLock(
 
   /** The lock package a dependency of `from` resolves to, added (and reported) when the lock lacks it. */
   const resolveChild = (from: number, dep: Described["dependencies"][number]): number | undefined => {
-    const key = `${from}\0${dep.name}\0${dep.package}\0${dep.req ?? ""}`;
-    if (childOf.has(key)) return childOf.get(key);
+    if (childOf.has(dep)) return childOf.get(dep);
     let child: number | undefined;
     if (dep.decl) {
       child = declChild.get(dep.decl);
@@ -341,7 +347,7 @@ export function refreshLock(
         }
       }
     }
-    childOf.set(key, child);
+    childOf.set(dep, child);
     if (child !== undefined && !originOf.has(child) && originOf.has(from)) originOf.set(child, originOf.get(from)!);
     return child;
   };
