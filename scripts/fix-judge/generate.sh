@@ -29,9 +29,9 @@ done
 # Debian package names (librust-<name>-dev) per suite, and crate directories that must exist.
 crates_of() {
   case $1 in
-    bookworm) echo "reqwest ureq oauth2 native-tls serde serde-json tokio" ;;
-    trixie) echo "reqwest ureq tokio-tungstenite sqlx oauth2 native-tls serde serde-json tokio" ;;
-    sid) echo "reqwest ureq redis sqlx tokio-tungstenite native-tls serde serde-json tokio" ;;
+    bookworm) echo "reqwest ureq oauth2 native-tls serde serde-json tokio curl tiny-http" ;;
+    trixie) echo "reqwest ureq tokio-tungstenite sqlx oauth2 native-tls serde serde-json tokio curl tiny-http" ;;
+    sid) echo "reqwest ureq redis sqlx tokio-tungstenite native-tls serde serde-json tokio curl tiny-http" ;;
   esac
 }
 complete() { # DIR SUITE: every crate of the suite is there (Debian spells serde_json serde-json)

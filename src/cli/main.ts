@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditRequest, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
+import type { Rule } from "../engine/types.js";
 import { auditedCrates } from "../engine/run.js";
 import { isWorkspace, loadWorkspace } from "../workspace/load.js";
 import { mergeConfig, type Config } from "../config/config.js";
@@ -277,10 +278,10 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     if (idle && !options.quiet) io.stderr.write(NOTHING_TO_CHECK);
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
-    const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered">): AuditResult =>
+    const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered" | "rules">): AuditResult =>
       idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, ...only });
     // What a fix is checked against: the same audit of the planned members, in no particular order.
-    const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => runAudit(over, { members, unordered: true });
+    const reaudit = (over: Host, members: ReadonlySet<string>, extraRules: readonly Rule[] = []): AuditResult => runAudit(over, { members, unordered: true, rules: [...RULES, ...extraRules] });
     const resolution = !options.lockfileOnly;
     // Under GitHub Actions the log shows annotations; a report file keeps the default format.
     const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
