@@ -20,7 +20,7 @@ import type { MetadataStore } from "../registry/crate-manifest.js";
 import { fileMetadataStore } from "../host/metadata-store.js";
 import { userCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
-import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
+import { diffsOf, formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
@@ -28,7 +28,7 @@ import { registrySrcProvider } from "../registry/registry-src.js";
 import { vendorProvider } from "../registry/vendor.js";
 import { readRustcCfg, type TargetCfg } from "../resolve/cfg.js";
 import { rustcPrintCfg } from "../host/rustc.js";
-import { toJsonReport } from "../report/json.js";
+import { toJsonReport, type JsonWriteOutcome } from "../report/json.js";
 import { formatProblem, formatStylish, formatSummary, plainPalette, type Palette } from "../report/stylish.js";
 import { toSarif } from "../report/sarif.js";
 import { formatGithub } from "../report/github.js";
@@ -314,21 +314,32 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
             }),
           )
         : undefined;
+    // The write's outcome goes into a JSON report; a refused write still prints the whole report, then exits 2.
+    let writeOutcome: JsonWriteOutcome | undefined;
     if (options.diff || options.write) {
       const fixPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
+      if (options.diff && !options.write && format === "sarif") {
+        io.stderr.write("tls-audit: --diff prints unified diffs, which a SARIF document cannot hold; its results carry each fix already: drop --diff\n");
+        return EXIT_TOOL_ERROR;
+      }
       if (!outcome) {
         io.stderr.write(options.lockfileOnly ? "tls-audit: --write and --diff need feature resolution; drop --lockfile-only\n" : "tls-audit: nothing to fix\n");
         if (options.lockfileOnly) return EXIT_TOOL_ERROR;
+        writeOutcome = { mode: options.write ? "write" : "diff", written: [], failed: [], ...(options.write ? {} : { diffs: [] }) };
       } else if (options.diff && !options.write) {
-        io.stdout.write(formatDiffs(outcome, io.cwd));
         io.stderr.write(formatFixSummary(outcome, undefined, io.cwd, fixPalette));
-        return exitCodeOf(result);
+        // JSON keeps stdout one document: the diffs go inside it.
+        if (format !== "json") {
+          io.stdout.write(formatDiffs(outcome, io.cwd));
+          return exitCodeOf(result);
+        }
+        writeOutcome = { mode: "diff", written: [], failed: [], diffs: diffsOf(outcome, io.cwd) };
       } else {
         const written = writeFixes(outcome, result);
         io.stderr.write(formatFixSummary(outcome, written, io.cwd, fixPalette));
-        if (written.failed.length > 0) return EXIT_TOOL_ERROR;
+        writeOutcome = { mode: "write", ...written };
         // Report what is left, as it is on disk now.
-        if (written.written.length > 0) result = runAudit(host);
+        if (written.failed.length === 0 && written.written.length > 0) result = runAudit(host);
       }
     }
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
@@ -343,7 +354,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         ? { problems: result.problems.filter((p) => p.severity === "error"), workspaces: result.workspaces.map((w) => ({ ...w, findings: w.findings.filter((f) => f.severity === "error"), problems: w.problems.filter((p) => p.severity === "error") })) }
         : result;
       let text: string;
-      if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`;
+      if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false, write: writeOutcome }), null, 2)}\n`;
       else if (format === "sarif") text = `${JSON.stringify(toSarif({ result, sources, cwd: io.cwd, version }), null, 2)}\n`;
       else if (format === "github") text = `${formatGithub(shown, io.cwd, sources)}${formatSummary(result, io.cwd, plainPalette)}\n`;
       else text = formatStylish({ result: shown, summaryOf: result, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
@@ -365,7 +376,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
       io.stderr.write(`timings (stages overlap: "read files", "parse lock" and "parse manifests" are inside "load workspace"; re-audits count again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
     }
-    return reported ? exitCodeOf(result) : EXIT_TOOL_ERROR;
+    return reported && !writeOutcome?.failed.length ? exitCodeOf(result) : EXIT_TOOL_ERROR;
   } catch (error) {
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);
     io.stderr.write(`tls-audit: internal error, please report (cargo-tls-audit ${version}): ${cause}\n`);
