@@ -114,6 +114,9 @@ for (const suite of values.rejudge ? [] : Object.keys(registries)) {
     if (lock.code !== 0) throw new Error(`${suite}/${c.name}: cargo generate-lockfile failed:\n${lock.stderr}`);
     const before = await cargoBefore(dir);
     rmSync(join(dir, ".cargo"), { recursive: true });
+    // Input-error cases: locked while still valid, then broken as a user's working copy can be.
+    for (const [file, text] of Object.entries(c.brokenAfterLock ?? {})) writeFileSync(join(dir, file), text);
+    if (c.brokenAfterLock) writeFileSync(join(dir, "input-error.json"), json({ note: "written after cargo locked the case; the judge expects tls-audit to write nothing and exit 2", broken: Object.keys(c.brokenAfterLock) }));
     for (const p of lockedPackages(readFileSync(join(dir, "Cargo.lock"), "utf8"))) crates.add(`${p.name}-${p.version}`);
     writeFileSync(join(dir, "expected-before.json"), json({ note: "cargo tree -p <member> -e <edges>,features --target all -i <crate>@<version>, before --write; reachesWithDev: whether -e normal,build,dev -i <crate> is non-empty", ...before }));
     // Judge against the whole Debian registry first: it tells which crates the fixed manifests lock.
