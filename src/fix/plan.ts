@@ -209,6 +209,10 @@ function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefine
   if (switched > 1) {
     const enabler = finding.path[switched - 1]!;
     const target = finding.path[switched]!;
+    // A path crate of this repository is not "upstream": its own manifest is where the fix goes.
+    if (enabler.source === null) {
+      return `${enabler.name} ${enabler.version} is a local crate (a path dependency) whose own entry enables ${target.name}'s "${target.via}" feature; the fix belongs in ${enabler.name}'s Cargo.toml (tls-audit --write fixes it there when it can read that manifest; see any problem reported for it)`;
+    }
     const who = switched === 2 ? `${finding.dependency} ${finding.dependencyVersion} itself` : `${enabler.name} ${enabler.version} (through ${finding.path.slice(1, switched).map((s) => s.name).join(" → ")})`;
     const where = switched === 2 ? `upstream in ${finding.dependency}, or in a [patch] of it` : `upstream: upgrade or replace ${finding.dependency}, or [patch] ${enabler.name}`;
     return `${who} enables ${target.name}'s "${target.via}" feature, which pulls native TLS; no feature of ${finding.dependency} known to tls-audit turns that off, so the fix belongs ${where}`;
