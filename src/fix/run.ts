@@ -3,7 +3,7 @@ import { tomlData } from "../manifest/toml-ast.js";
 import type { AuditResult } from "../audit.js";
 import type { Finding, FindingFix, Rule } from "../engine/types.js";
 import { buildProbe, type ProbedPackage } from "./probe.js";
-import { reachesRustls } from "./tls-reach.js";
+import { isRustlsCrate, reachesRustls } from "./tls-reach.js";
 import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { EffectiveDependency } from "../workspace/model.js";
@@ -114,7 +114,7 @@ function judgeInResolver(finding: Finding, before: ProbedPackage[] | undefined, 
   if (!was || !now) return undefined;
   const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f));
   if (lost.length > 0) return `the change would turn off ${lost.map((f) => `"${f}"`).join(", ")} of ${finding.dependency}, which ${lost.length === 1 ? "does" : "do"} not lead to native TLS`;
-  if (after!.some((p) => p.via === finding.dependency && /rustls/.test(p.name))) return undefined;
+  if (after!.some((p) => p.via === finding.dependency && isRustlsCrate(p.name))) return undefined;
   // The lock may not hold the rustls crates yet (cargo adds them on the next build): ask the crate's own [features].
   const meta = metadata?.lookup(finding.dependency, finding.dependencyVersion, finding.path[1]?.source ?? null);
   if (!meta) return undefined;

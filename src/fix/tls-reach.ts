@@ -41,7 +41,7 @@ export function activate(meta: CrateMetadata, requested: Iterable<string>, defau
         // `x/f` also switches on an optional `x` (and its implicit feature, unless `dep:` hid it).
         if (deps.some((d) => d.name === value.dep && d.optional)) {
           activeOptional.add(value.dep);
-          if (table.has(value.dep) && !(meta.features[value.dep] === undefined && [...table.values()].flat().some((v) => v.type === "dep" && v.dep === value.dep))) visit(value.dep);
+          if (table.has(value.dep)) visit(value.dep);
         }
       }
     }
@@ -75,6 +75,22 @@ export function knowledgeReachesRustls(name: string, version: string, active: Re
 /** Looks up a dependency's metadata: its locked version, or the version this check should assume. */
 export type ChildLookup = (pkg: string) => CrateMetadata | undefined;
 
+/** The features a crate's own table switches on from `requested` (and `default`): `x/f` and `dep:x` aside. */
+export function featureClosure(meta: CrateMetadata, requested: Iterable<string>, defaultFeatures: boolean): Set<string> {
+  const on = new Set<string>();
+  const visit = (f: string) => {
+    if (on.has(f)) return;
+    on.add(f);
+    for (const v of meta.features[f] ?? []) {
+      const value = parseFeatureValue(v);
+      if (value.type === "feature") visit(value.name);
+    }
+  };
+  for (const f of requested) visit(f);
+  if (defaultFeatures) visit("default");
+  return on;
+}
+
 /**
  * True when the crate, built with `requested` features (plus its defaults when `defaultFeatures`), reaches a rustls
  * crate through its active dependencies; undefined when metadata is missing on the way and nothing was found.
@@ -82,17 +98,7 @@ export type ChildLookup = (pkg: string) => CrateMetadata | undefined;
 export function reachesRustls(meta: CrateMetadata, requested: Iterable<string>, defaultFeatures: boolean, child: ChildLookup, depth = 4): boolean | undefined {
   if (isRustlsCrate(meta.name)) return true;
   if (meta.partial) {
-    const act = new Set<string>();
-    const visit = (f: string) => {
-      if (act.has(f)) return;
-      act.add(f);
-      for (const v of meta.features[f] ?? []) {
-        const value = parseFeatureValue(v);
-        if (value.type === "feature") visit(value.name);
-      }
-    };
-    for (const f of requested) visit(f);
-    if (defaultFeatures) visit("default");
+    const act = featureClosure(meta, requested, defaultFeatures);
     return knowledgeReachesRustls(meta.name, meta.version, act);
   }
   const { features, dependencies } = activate(meta, requested, defaultFeatures);

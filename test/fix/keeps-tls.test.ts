@@ -7,12 +7,11 @@ import { CRATE_KNOWLEDGE, type CrateKnowledgeEntry } from "../../rules/data/crat
 import { targetCfg } from "../../rules/data/targets.js";
 import { audit } from "../../src/audit.js";
 import { runFixes } from "../../src/fix/run.js";
-import { knowledgeReachesRustls } from "../../src/fix/tls-reach.js";
+import { featureClosure, knowledgeReachesRustls } from "../../src/fix/tls-reach.js";
 import type { Host } from "../../src/host/index.js";
 import { parseManifest } from "../../src/manifest/parse.js";
 import { knowledgeProvider } from "../../src/registry/knowledge.js";
 import type { CrateMetadata, MetadataLookup } from "../../src/registry/model.js";
-import { parseFeatureValue } from "../../src/resolve/feature-value.js";
 import { toSemverRange } from "../../src/util/cargo-semver.js";
 import { CRATES_IO, lockText, memoryHost } from "../helpers/memory-host.js";
 
@@ -39,22 +38,6 @@ function fixOne(crate: string, version: string, line: string, metadata: Metadata
   const after = outcome.files.find((f) => f.path === "/ws/Cargo.toml")?.after;
   const decl = after === undefined ? undefined : parseManifest(after, "/ws/Cargo.toml").manifest.dependencies.find((d) => d.package === crate);
   return { finding, fix: outcome.fixes.get(finding)!, after, decl };
-}
-
-/** Cargo's closure of features over the knowledge's (partial) [features] table of one crate version. */
-function closure(meta: CrateMetadata, requested: string[], defaults: boolean): Set<string> {
-  const on = new Set<string>();
-  const visit = (f: string) => {
-    if (on.has(f)) return;
-    on.add(f);
-    for (const v of meta.features[f] ?? []) {
-      const value = parseFeatureValue(v);
-      if (value.type === "feature") visit(value.name);
-    }
-  };
-  requested.forEach(visit);
-  if (defaults) visit("default");
-  return on;
 }
 
 /** Every knowledge line that has a rustls option, with its first version and a declaration that selects native TLS. */
@@ -98,7 +81,7 @@ describe("every knowledge entry: the planned features reach rustls and no native
             return;
           }
           const meta = knowledge.lookup(line.crate, line.version, null)!;
-          const on = closure(meta, fixed!.features, fixed!.defaultFeatures !== false);
+          const on = featureClosure(meta, fixed!.features, fixed!.defaultFeatures !== false);
           expect(knowledgeReachesRustls(line.crate, line.version, on), `${decl} → ${JSON.stringify(fixed!.features)}`).toBe(true);
           expect(line.natives.filter((n) => on.has(n)), decl).toEqual([]);
           // Nothing the user asked for is lost unless it leads to native TLS.
