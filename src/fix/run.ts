@@ -107,7 +107,7 @@ export function verifyRewrite(before: string, after: string, changed: string[][]
  * lead to native TLS, or it no longer reaches rustls (TLS switched off rather than moved). Undefined when it holds.
  * Only the member's normal build is probed; a dev- or build-scope dependency is judged by the planner alone.
  */
-function judgeInResolver(finding: Finding, before: ProbedPackage[] | undefined, after: ProbedPackage[] | undefined, removable: ReadonlySet<string>, metadata: MetadataLookup | undefined, locked: ReadonlyMap<string, string> | undefined): string | undefined {
+export function judgeInResolver(finding: Finding, before: ProbedPackage[] | undefined, after: ProbedPackage[] | undefined, removable: ReadonlySet<string>, metadata: MetadataLookup | undefined, locked: ReadonlyMap<string, string> | undefined): string | undefined {
   const mine = (list: ProbedPackage[] | undefined) => list?.find((p) => p.name === finding.dependency && p.version === finding.dependencyVersion && p.via === finding.dependency);
   const was = mine(before);
   const now = mine(after);
