@@ -119,7 +119,8 @@ export async function invertedTrees(ws, member, crates, edges, extra = []) {
         const root = /^0(\S+) v(\S+)/.exec(block);
         if (!root) continue;
         const key = left.find((c) => c === root[1] || c === `${root[1]}@${root[2]}`);
-        if (key !== undefined) out[key] = `${block.trimEnd()}\n`;
+        // One crate can head two blocks (built for the target, and for the host under a build-dependency): keep both.
+        if (key !== undefined) out[key] += `${out[key] ? "\n" : ""}${block.trimEnd()}\n`;
       }
       return out;
     }
