@@ -142,3 +142,31 @@ describe("a fix keeps TLS and the features that are not TLS", () => {
     expect(decl!.features).toEqual(["http2", "rustls", "static-curl"]);
   });
 });
+
+describe("inherited entries", () => {
+  it("a member that adds a native feature to `workspace = true`, in a workspace that locks two versions under a rename, loses just that feature", () => {
+    const pkg = (name: string) => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
+    const host = memoryHost({
+      "Cargo.toml": `[workspace]\nmembers = ["a", "b"]\nresolver = "2"\n\n[workspace.dependencies]\nreqwest = "0.13"\n`,
+      "a/Cargo.toml": `${pkg("a")}\n[dependencies]\nreqwest.workspace = true\nreqwest012 = { package = "reqwest", version = "0.12", default-features = false, features = ["rustls-tls"] }\n`,
+      "b/Cargo.toml": `${pkg("b")}\n[dependencies]\nreqwest = { workspace = true, features = ["native-tls-no-alpn"] }\n`,
+      "Cargo.lock": lockText([
+        { name: "a", version: "0.1.0", dependencies: ["reqwest 0.12.28", "reqwest 0.13.1"] },
+        { name: "b", version: "0.1.0", dependencies: ["reqwest 0.13.1"] },
+        { name: "reqwest", version: "0.12.28", source: CRATES_IO, dependencies: ["rustls"] },
+        { name: "reqwest", version: "0.13.1", source: CRATES_IO, dependencies: ["native-tls", "rustls"] },
+        { name: "rustls", version: "0.23.20", source: CRATES_IO },
+        { name: "native-tls", version: "0.2.12", source: CRATES_IO, dependencies: ["openssl-sys"] },
+        { name: "openssl-sys", version: "0.9.104", source: CRATES_IO },
+      ]),
+    });
+    const run = (h: Host) =>
+      audit({ paths: ["/ws"], host: h, resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => knowledge } });
+    const result = run(host);
+    const outcome = runFixes({ result, host, reaudit: run, metadataFor: () => knowledge, preferences: { roots: "native" } });
+    const finding = result.workspaces[0]!.findings.find((f) => f.member === "b")!;
+    expect(outcome.fixes.get(finding)).toMatchObject({ fixable: true, description: 'reqwest: remove "native-tls-no-alpn"' });
+    expect(outcome.files.map((f) => f.path)).toEqual(["/ws/b/Cargo.toml"]);
+    expect(outcome.files[0]!.after).toContain("reqwest = { workspace = true }\n");
+  });
+});
