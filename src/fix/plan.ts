@@ -124,8 +124,9 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
   const knowledgeDefaults = new Set(entry?.default ?? []);
   // fix.add beyond the defaults and the first rustls choice (which chooseRustls may move to its native-roots twin).
   const primary = fixAdd.find((f) => knowledgeRustls.includes(f));
-  const companions = fixAdd.filter((f) => !knowledgeDefaults.has(f) && f !== primary);
   const needs = (entry?.rustls_needs ?? []).map((n) => n.one_of);
+  // Only TLS companions: fix.add also lists defaults to put back (some as free text), which are not the fix's to add.
+  const companions = fixAdd.filter((f) => /^[\w-]+$/.test(f) && !knowledgeDefaults.has(f) && f !== primary && (knowledgeRustls.includes(f) || needs.flat().includes(f)));
   const rustlsBuiltIn = entry?.rustls_features.some((f) => f.startsWith("(")) ?? false;
   if (meta && !meta.partial) {
     // The real [features] table decides; knowledge only orders the rustls choices.
@@ -136,7 +137,7 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
     for (const from of [...replace.keys()]) if (!has(from)) replace.delete(from);
     const rustls = [...knowledgeRustls.filter((f) => f in meta.features), ...Object.keys(meta.features).filter((f) => /rustls/.test(f) && !f.startsWith("_") && !native.has(f))];
     const all = [...new Set([...rustls, ...Object.keys(meta.features).filter((f) => f.endsWith("-no-provider"))])];
-    return { provider, defaults: meta.features.default ?? [], native, rustls: all, replace, companions: companions.filter(has), needs, has, rustlsBuiltIn, meta, real: true, source: meta.origin };
+    return { provider, defaults: meta.features.default ?? [], native, rustls: all, replace, companions: companions.filter((f) => has(f) && !(meta.features.default ?? []).includes(f)), needs, has, rustlsBuiltIn, meta, real: true, source: meta.origin };
   }
   if (!entry) return undefined;
   const remove = (entry.fix.remove as string[] | undefined) ?? [];
