@@ -136,9 +136,15 @@ const indent = (text) => text.replace(/^(\d+)/gm, (_, d) => "    ".repeat(Number
 
 /** Which of `crates` member's direct dependency `dep` (package name) leads to, in cargo's inverted trees. */
 export async function depReaches(ws, member, dep, crates, edges) {
-  const trees = await invertedTrees(ws, member, crates, edges, ["--no-dedupe"]);
-  return crates.filter((crate) => {
-    const lines = trees[crate].split("\n").map((l) => /^(\d+)(\S+) v(\S+)/.exec(l)).filter(Boolean).map((m) => ({ depth: Number(m[1]), name: m[2] }));
+  // A crate locked at two versions (rustls 0.21 and 0.23) must be asked for as name@version, each.
+  const locked = existsSync(join(ws, "Cargo.lock")) ? lockedPackages(readFileSync(join(ws, "Cargo.lock"), "utf8")) : [];
+  const specsOf = (crate) => {
+    const versions = locked.filter((p) => p.name === crate).map((p) => `${crate}@${p.version}`);
+    return versions.length > 1 ? versions : [crate];
+  };
+  const trees = await invertedTrees(ws, member, crates.flatMap(specsOf), edges, ["--no-dedupe"]);
+  return crates.filter((crate) => specsOf(crate).some((spec) => {
+    const lines = trees[spec].split("\n").map((l) => /^(\d+)(\S+) v(\S+)/.exec(l)).filter(Boolean).map((m) => ({ depth: Number(m[1]), name: m[2] }));
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].name !== member || lines[i].depth === 0) continue;
       for (let j = i - 1; j >= 0; j--) {
@@ -149,7 +155,7 @@ export async function depReaches(ws, member, dep, crates, edges) {
       }
     }
     return false;
-  });
+  }));
 }
 
 /** Features cargo enables on `spec` (name or name@version) in member's build with these edges. */
