@@ -3,7 +3,7 @@ import { tomlData } from "../manifest/toml-ast.js";
 import type { AuditResult } from "../audit.js";
 import type { Finding, FindingFix, Rule } from "../engine/types.js";
 import { buildProbe, type ProbedPackage } from "./probe.js";
-import { isRustlsCrate, reachesRustls } from "./tls-reach.js";
+import { activate, isRustlsCrate, reachesRustls } from "./tls-reach.js";
 import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { EffectiveDependency } from "../workspace/model.js";
@@ -112,11 +112,15 @@ export function judgeInResolver(finding: Finding, before: ProbedPackage[] | unde
   const was = mine(before);
   const now = mine(after);
   if (!was || !now) return undefined;
-  const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f));
+  const meta = metadata?.lookup(finding.dependency, finding.dependencyVersion, finding.path[1]?.source ?? null);
+  // What only the native features switched on (curl's `ssl` → `openssl-probe`) goes with them; `default` is no
+  // excuse: its other members (reqwest's `http2`) must stay.
+  const seeds = was.features.filter((f) => removable.has(f) && f !== "default");
+  const withNative = meta && !meta.partial ? activate(meta, seeds, false).features : new Set(seeds);
+  const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f) && !withNative.has(f));
   if (lost.length > 0) return `the change would turn off ${lost.map((f) => `"${f}"`).join(", ")} of ${finding.dependency}, which ${lost.length === 1 ? "does" : "do"} not lead to native TLS`;
   if (after!.some((p) => p.via === finding.dependency && isRustlsCrate(p.name))) return undefined;
   // The lock may not hold the rustls crates yet (cargo adds them on the next build): ask the crate's own [features].
-  const meta = metadata?.lookup(finding.dependency, finding.dependencyVersion, finding.path[1]?.source ?? null);
   if (!meta) return undefined;
   const child = (pkg: string) => {
     const version = locked?.get(pkg);

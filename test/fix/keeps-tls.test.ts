@@ -5,7 +5,9 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { CRATE_KNOWLEDGE, type CrateKnowledgeEntry } from "../../rules/data/crate-knowledge.js";
 import { targetCfg } from "../../rules/data/targets.js";
+import { RULES } from "../../rules/index.js";
 import { audit } from "../../src/audit.js";
+import type { Rule } from "../../src/engine/types.js";
 import { runFixes } from "../../src/fix/run.js";
 import { featureClosure, knowledgeReachesRustls } from "../../src/fix/tls-reach.js";
 import type { Host } from "../../src/host/index.js";
@@ -17,6 +19,14 @@ import { CRATES_IO, lockText, memoryHost } from "../helpers/memory-host.js";
 
 const knowledge = knowledgeProvider();
 const plain = (f: string) => f.split(" (")[0]!.trim();
+
+/** Audits /ws on Linux with this metadata, then plans fixes and verifies them with the re-resolution's probe. */
+function auditAndFix(host: Host, metadata: MetadataLookup) {
+  const run = (h: Host, members?: ReadonlySet<string>, extraRules: readonly Rule[] = []) =>
+    audit({ paths: ["/ws"], host: h, members, rules: [...RULES, ...extraRules], resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => metadata } });
+  const result = run(host);
+  return { result, outcome: runFixes({ result, host, reaudit: run, metadataFor: () => metadata, preferences: { roots: "native" } }) };
+}
 
 /** Audits a one-package workspace whose lock has `crate` → native-tls → openssl-sys, then plans and verifies fixes. */
 function fixOne(crate: string, version: string, line: string, metadata: MetadataLookup = knowledge, extraLock: { name: string; version: string; dependencies?: string[] }[] = []) {
@@ -30,10 +40,7 @@ function fixOne(crate: string, version: string, line: string, metadata: Metadata
       { name: "openssl-sys", version: "0.9.104", source: CRATES_IO },
     ]),
   });
-  const run = (h: Host) =>
-    audit({ paths: ["/ws"], host: h, resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => metadata } });
-  const result = run(host);
-  const outcome = runFixes({ result, host, reaudit: run, metadataFor: () => metadata, preferences: { roots: "native" } });
+  const { result, outcome } = auditAndFix(host, metadata);
   const finding = result.workspaces[0]!.findings[0]!;
   const after = outcome.files.find((f) => f.path === "/ws/Cargo.toml")?.after;
   const decl = after === undefined ? undefined : parseManifest(after, "/ws/Cargo.toml").manifest.dependencies.find((d) => d.package === crate);
@@ -61,7 +68,7 @@ describe("every knowledge entry: the planned features reach rustls and no native
     for (const crate of ["reqwest", "lettre", "sentry", "curl", "tiny_http", "sqlx", "ureq"]) expect(lines.some((l) => l.crate === crate)).toBe(true);
   });
 
-  it("holds for any native declaration, with or without the defaults and another feature of the crate", () => {
+  it("holds for any native declaration, with or without the defaults and another feature of the crate", { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...lines),
@@ -160,10 +167,7 @@ describe("inherited entries", () => {
         { name: "openssl-sys", version: "0.9.104", source: CRATES_IO },
       ]),
     });
-    const run = (h: Host) =>
-      audit({ paths: ["/ws"], host: h, resolution: { request: { features: [], allFeatures: false, defaultFeatures: true }, targets: null, host: targetCfg("x86_64-unknown-linux-gnu")!, metadataFor: () => knowledge } });
-    const result = run(host);
-    const outcome = runFixes({ result, host, reaudit: run, metadataFor: () => knowledge, preferences: { roots: "native" } });
+    const { result, outcome } = auditAndFix(host, knowledge);
     const finding = result.workspaces[0]!.findings.find((f) => f.member === "b")!;
     expect(outcome.fixes.get(finding)).toMatchObject({ fixable: true, description: 'reqwest: remove "native-tls-no-alpn"' });
     expect(outcome.files.map((f) => f.path)).toEqual(["/ws/b/Cargo.toml"]);
