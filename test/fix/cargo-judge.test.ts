@@ -142,6 +142,7 @@ describe.skipIf(!hasCargo || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("liv
     ["a --write that writes nothing", async (args: string[], cwd: string) => runCli(args.filter((a) => a !== "--write"), { cwd }), /still reaches native-tls, openssl, openssl-sys/],
     ["a manifest cargo rejects", sabotaged((t) => t.replace('"json"', '"no-such-feature"')), /cargo rejects the written manifests/],
     ["a lost feature", sabotaged((t) => t.replace('"cookies", ', "")), /lost features cookie_crate, cookie_store, cookies/],
+    ["TLS switched off", sabotaged((t) => t.replace(', "rustls-tls-native-roots"', "")), /reqwest \(normal\) reaches no rustls after the fix: TLS was switched off/],
   ] as const)("the judge catches %s", { timeout: 180_000 }, async (_name, runTool, problem) => {
     const { judgement } = (await judgeCase(control, { runTool })) as { judgement: Omit<Judged, "covers"> };
     expect(judgement.summary.verdict).toBe("FAILED");
