@@ -80,7 +80,7 @@ function recordingProvider(suite: string, asked: Set<string>): MetadataProvider 
 }
 
 describe.skipIf(cases.length === 0)("the restricted resolution on the differential workspaces", () => {
-  it("gives the findings the whole-graph resolution gives, and looks up only crates with a locked path to an audited one", () => {
+  it("gives the findings the whole-graph resolution gives, and looks up only crates with a locked path to an audited one", { timeout: 60_000 }, () => {
     let skippedLookups = 0;
     for (const c of cases) {
       const expected = JSON.parse(readFileSync(join(c.dir, "expected.json"), "utf8")) as { target: string };
