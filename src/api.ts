@@ -1,7 +1,8 @@
 // The library API: audit() and fix() with the CLI's defaults (local metadata, bundled knowledge, every target).
 import { allTargetCfgs, targetCfg } from "../rules/data/targets.js";
-import { audit as runAudit, type AuditResult } from "./audit.js";
-import type { FindingFix } from "./engine/types.js";
+import { allProblems, audit as runAudit, type AuditResult } from "./audit.js";
+import type { FindingFix, Rule } from "./engine/types.js";
+import { RULES } from "../rules/index.js";
 import { runFixes, type FileRewrite } from "./fix/run.js";
 import { nodeHost, type Host } from "./host/index.js";
 import { writeFileAtomic } from "./host/write.js";
@@ -30,7 +31,7 @@ function request(paths: string[], options: AuditOptions) {
         host: targetCfg("x86_64-unknown-linux-gnu") ?? allTargetCfgs()[0]!,
         metadataFor: (root: string) => createLocalMetadataChain(host, root, [knowledge]),
       };
-  return { host, resolution, run: (h: Host, members?: ReadonlySet<string>) => runAudit({ paths, host: h, resolution, members }) };
+  return { host, resolution, run: (h: Host, members?: ReadonlySet<string>, extraRules: readonly Rule[] = []) => runAudit({ paths, host: h, resolution, members, ...(extraRules.length > 0 ? { rules: [...RULES, ...extraRules] } : {}) }) };
 }
 
 /** Audits the workspaces containing `paths` (directories, Cargo.toml or Cargo.lock files). */
@@ -52,7 +53,8 @@ export function fix(paths: string[], options: AuditOptions & { write?: boolean; 
   const result = run(host);
   const outcome = runFixes({ result, host, reaudit: run, metadataFor: resolution?.metadataFor, preferences: { roots: options.roots ?? "native", crypto: options.crypto } });
   const written: string[] = [];
-  if (options.write) {
+  // As the CLI: a workspace that was not fully read (an input error) gets no writes.
+  if (options.write && !allProblems(result).some((p) => p.severity === "error")) {
     for (const file of outcome.files) {
       const root = result.workspaces.find((w) => file.path.startsWith(`${w.workspace.root}/`))?.workspace.root ?? "/";
       writeFileAtomic(file.path, file.after, { expected: file.before, within: root });

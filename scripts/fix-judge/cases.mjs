@@ -244,4 +244,86 @@ export const CASES = [
       "svc/Cargo.toml": `${pkg("svc")}\n[dependencies]\nreqwest = { workspace = true, features = ["blocking"] }\nureq.version = "3"\nureq.features = ["native-tls"]\n`,
     },
   },
+
+  // ───────────── issue 15: a fix keeps TLS, keeps non-TLS features, and never writes through bad input ─────────────
+  {
+    suite: "bookworm", name: "curl-no-rustls-defaults",
+    covers: "curl 0.4.44 on defaults (ssl) from a registry build without a rustls feature: unfixable, never `default-features = false, features = []`",
+    files: { "Cargo.toml": `${pkg("fetch")}
+[dependencies]
+curl = "0.4"
+` },
+  },
+  {
+    suite: "bookworm", name: "curl-http2-no-rustls",
+    covers: "curl 0.4.44 with http2 (curl-sys/http2, not TLS) on defaults: unfixable without a rustls feature, and http2 is never dropped",
+    files: { "Cargo.toml": `${pkg("h2fetch")}
+[dependencies]
+curl = { version = "0.4", features = ["http2"] }
+` },
+  },
+  {
+    suite: "bookworm", name: "tiny-http-ssl-no-rustls",
+    covers: "tiny_http 0.12 with features [\"ssl\"] from a build without ssl-rustls: unfixable (removing ssl would serve plain HTTP)",
+    files: { "Cargo.toml": `${pkg("server")}
+[dependencies]
+tiny_http = { version = "0.12", features = ["ssl"] }
+` },
+  },
+  {
+    suite: "trixie", name: "inherited-member-native-two-versions",
+    covers: "[workspace.dependencies] reqwest 0.12 rustls-only; member b adds native-tls to its `workspace = true` entry; member a also locks reqwest 0.11 under a rename",
+    files: {
+      "Cargo.toml": ws(["a", "b"], `
+[workspace.dependencies]
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "http2"] }
+`),
+      "a/Cargo.toml": `${pkg("a")}
+[dependencies]
+reqwest.workspace = true
+old_http = { package = "reqwest", version = "0.11", default-features = false, features = ["rustls-tls"] }
+`,
+      "b/Cargo.toml": `${pkg("b")}
+[dependencies]
+reqwest = { workspace = true, features = ["native-tls"] }
+`,
+    },
+  },
+  {
+    suite: "bookworm", name: "input-error-conflict-markers",
+    covers: "a fixable member next to a member whose Cargo.toml has merge conflict markers: --write writes nothing, exits 2, prints the whole report",
+    files: {
+      "Cargo.toml": ws(["web", "mail"]),
+      "web/Cargo.toml": `${pkg("web")}
+[dependencies]
+reqwest = { version = "0.11", features = ["json"] }
+`,
+      "mail/Cargo.toml": `${pkg("mail")}
+[dependencies]
+ureq = { version = "2.6", features = ["native-tls"] }
+`,
+    },
+    brokenAfterLock: {
+      "mail/Cargo.toml": `${pkg("mail")}
+[dependencies]
+<<<<<<< HEAD
+ureq = { version = "2.6", features = ["native-tls"] }
+=======
+ureq = { version = "2.6", features = ["native-tls", "json"] }
+>>>>>>> feature
+`,
+    },
+  },
+  {
+    suite: "bookworm", name: "input-error-missing-member-dir",
+    covers: "a fixable member, and a `members` entry naming a directory that is gone: --write writes nothing, exits 2, prints the whole report",
+    files: {
+      "Cargo.toml": ws(["web"]),
+      "web/Cargo.toml": `${pkg("web")}
+[dependencies]
+reqwest = { version = "0.11", features = ["json"] }
+`,
+    },
+    brokenAfterLock: { "Cargo.toml": ws(["web", "tools/*", "gone"]) },
+  },
 ];

@@ -65,10 +65,14 @@ function registryIndex(registry) {
 function writeRegistry(suite, registry, crates) {
   const out = join(FIXTURES, suite, "registry-manifests");
   const index = registryIndex(registry);
-  rmSync(out, { recursive: true, force: true });
+  // A crate version Debian has since replaced stays as committed (cases kept by --only still lock it); anything
+  // else missing stops the run before the committed directory is touched.
+  const missing = [...crates].filter((id) => !index.has(id) && !existsSync(join(out, id)));
+  if (missing.length) throw new Error(`${missing.join(", ")}: locked but not in ${registry}`);
+  for (const entry of existsSync(out) ? readdirSync(out) : []) if (!crates.has(entry) || index.has(entry)) rmSync(join(out, entry), { recursive: true, force: true });
   for (const id of [...crates].sort()) {
     const src = index.get(id);
-    if (!src) throw new Error(`${id} is locked but not in ${registry}`);
+    if (!src) continue;
     mkdirSync(join(out, id), { recursive: true });
     copyFileSync(join(src, "Cargo.toml"), join(out, id, "Cargo.toml"));
     const checksum = JSON.parse(readFileSync(join(src, ".cargo-checksum.json"), "utf8"));
@@ -114,6 +118,9 @@ for (const suite of values.rejudge ? [] : Object.keys(registries)) {
     if (lock.code !== 0) throw new Error(`${suite}/${c.name}: cargo generate-lockfile failed:\n${lock.stderr}`);
     const before = await cargoBefore(dir);
     rmSync(join(dir, ".cargo"), { recursive: true });
+    // Input-error cases: locked while still valid, then broken as a user's working copy can be.
+    for (const [file, text] of Object.entries(c.brokenAfterLock ?? {})) writeFileSync(join(dir, file), text);
+    if (c.brokenAfterLock) writeFileSync(join(dir, "input-error.json"), json({ note: "written after cargo locked the case; the judge expects tls-audit to write nothing and exit 2", broken: Object.keys(c.brokenAfterLock) }));
     for (const p of lockedPackages(readFileSync(join(dir, "Cargo.lock"), "utf8"))) crates.add(`${p.name}-${p.version}`);
     writeFileSync(join(dir, "expected-before.json"), json({ note: "cargo tree -p <member> -e <edges>,features --target all -i <crate>@<version>, before --write; reachesWithDev: whether -e normal,build,dev -i <crate> is non-empty", ...before }));
     // Judge against the whole Debian registry first: it tells which crates the fixed manifests lock.

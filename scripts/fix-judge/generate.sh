@@ -29,9 +29,9 @@ done
 # Debian package names (librust-<name>-dev) per suite, and crate directories that must exist.
 crates_of() {
   case $1 in
-    bookworm) echo "reqwest ureq oauth2 native-tls serde serde-json tokio" ;;
-    trixie) echo "reqwest ureq tokio-tungstenite sqlx oauth2 native-tls serde serde-json tokio" ;;
-    sid) echo "reqwest ureq redis sqlx tokio-tungstenite native-tls serde serde-json tokio" ;;
+    bookworm) echo "reqwest ureq oauth2 native-tls serde serde-json tokio curl curl+http2 tiny-http" ;;
+    trixie) echo "reqwest ureq tokio-tungstenite sqlx oauth2 native-tls serde serde-json tokio curl tiny-http" ;;
+    sid) echo "reqwest ureq redis sqlx tokio-tungstenite native-tls serde serde-json tokio curl tiny-http" ;;
   esac
 }
 complete() { # DIR SUITE: every crate of the suite is there (Debian spells serde_json serde-json)
@@ -58,6 +58,7 @@ done
 [ $registries_only = 1 ] && exit 0
 # A private build of the tool (bin/ + dist/), so that rebuilds of the repo's dist/ during the run cannot break it.
 snap=$(mktemp -d); trap 'rm -rf "$snap"' EXIT
-(cd "$repo" && npx tsc -p . --outDir "$snap/dist")
+# The whole build (tsc, the bundled CLI, the build id), copied away once made.
+(cd "$repo" && npm run -s build >&2 && cp -r dist "$snap/dist")
 cp -r "$repo/bin" "$repo/package.json" "$snap/"; ln -s "$repo/node_modules" "$snap/node_modules"
 TLS_AUDIT_BIN=$snap/bin/tls-audit.js node "$repo/scripts/fix-judge/generate.mjs" "${args[@]}" "${only[@]}"

@@ -22,10 +22,10 @@ export const FIXTURES = join(REPO, "fixtures/fix-judge");
 export const SUITES = ["bookworm", "trixie", "sid"];
 export const BANNED = ["native-tls", "openssl", "openssl-sys"];
 /** Crates whose enabled features are recorded before the fix (those that exist in a case's lock). */
-export const TLS_CRATES = ["reqwest", "ureq", "oauth2", "octocrab", "tokio-tungstenite", "tungstenite", "sqlx", "sqlx-core", "redis"];
+export const TLS_CRATES = ["reqwest", "ureq", "oauth2", "octocrab", "tokio-tungstenite", "tungstenite", "sqlx", "sqlx-core", "redis", "curl", "curl-sys", "tiny_http"];
 const EDGES = { normal: "normal", build: "normal,build", dev: "normal,build,dev" };
 /** Files of a case that are data about it, not part of the workspace. */
-const RECORDS = new Set(["judged.json", "expected-before.json"]);
+const RECORDS = new Set(["judged.json", "expected-before.json", "input-error.json"]);
 
 /** A feature that belongs to native TLS (or `default`, which a fix may turn off on purpose: its other members are checked one by one). */
 export function isNativeFeature(crate, feature) {
@@ -119,7 +119,8 @@ export async function invertedTrees(ws, member, crates, edges, extra = []) {
         const root = /^0(\S+) v(\S+)/.exec(block);
         if (!root) continue;
         const key = left.find((c) => c === root[1] || c === `${root[1]}@${root[2]}`);
-        if (key !== undefined) out[key] = `${block.trimEnd()}\n`;
+        // One crate can head two blocks (built for the target, and for the host under a build-dependency): keep both.
+        if (key !== undefined) out[key] += `${out[key] ? "\n" : ""}${block.trimEnd()}\n`;
       }
       return out;
     }
@@ -135,9 +136,15 @@ const indent = (text) => text.replace(/^(\d+)/gm, (_, d) => "    ".repeat(Number
 
 /** Which of `crates` member's direct dependency `dep` (package name) leads to, in cargo's inverted trees. */
 export async function depReaches(ws, member, dep, crates, edges) {
-  const trees = await invertedTrees(ws, member, crates, edges, ["--no-dedupe"]);
-  return crates.filter((crate) => {
-    const lines = trees[crate].split("\n").map((l) => /^(\d+)(\S+) v(\S+)/.exec(l)).filter(Boolean).map((m) => ({ depth: Number(m[1]), name: m[2] }));
+  // A crate locked at two versions (rustls 0.21 and 0.23) must be asked for as name@version, each.
+  const locked = existsSync(join(ws, "Cargo.lock")) ? lockedPackages(readFileSync(join(ws, "Cargo.lock"), "utf8")) : [];
+  const specsOf = (crate) => {
+    const versions = locked.filter((p) => p.name === crate).map((p) => `${crate}@${p.version}`);
+    return versions.length > 1 ? versions : [crate];
+  };
+  const trees = await invertedTrees(ws, member, crates.flatMap(specsOf), edges, ["--no-dedupe"]);
+  return crates.filter((crate) => specsOf(crate).some((spec) => {
+    const lines = trees[spec].split("\n").map((l) => /^(\d+)(\S+) v(\S+)/.exec(l)).filter(Boolean).map((m) => ({ depth: Number(m[1]), name: m[2] }));
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].name !== member || lines[i].depth === 0) continue;
       for (let j = i - 1; j >= 0; j--) {
@@ -148,7 +155,7 @@ export async function depReaches(ws, member, dep, crates, edges) {
       }
     }
     return false;
-  });
+  }));
 }
 
 /** Features cargo enables on `spec` (name or name@version) in member's build with these edges. */
@@ -199,9 +206,9 @@ export async function cargoBefore(ws) {
 }
 
 /** Runs bin/tls-audit.js, or $TLS_AUDIT_BIN (generate.sh points it at a private build, safe from concurrent rebuilds of dist/). */
-function defaultRunTool(args, cwd) {
+function defaultRunTool(args, cwd, env = {}) {
   const bin = process.env.TLS_AUDIT_BIN || join(REPO, "bin/tls-audit.js");
-  const p = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1" } });
+  const p = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1", ...env } });
   return { code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr };
 }
 
@@ -233,6 +240,7 @@ const slim = (f) => ({
  * it may be async. Returns the judgement (what judged.json records) and the workspace copy's manifests after the fix.
  */
 export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep = false } = {}) {
+  if (existsSync(join(c.dir, "input-error.json"))) return judgeInputError(c, { registryDir, runTool });
   const copy = copyCase(c, { registryDir });
   const { ws } = copy;
   try {
@@ -282,6 +290,9 @@ export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep
         const stillReaches = await depReaches(ws, f.member, f.dependency, f.reaches, edges);
         const check = { member: f.member, dependency: f.dependency, scope: f.scope, fixable: f.fixable, edges, reachedBefore, stillReaches };
         if (f.fixable) {
+          // TLS moved, not switched off: the dependency reaches rustls in cargo's tree after the fix.
+          check.reachesRustls = (await depReaches(ws, f.member, f.dependency, ["rustls"], edges)).length > 0;
+          if (!check.reachesRustls) problems.push(`${f.member} -> ${f.dependency} (${f.scope}) reaches no rustls after the fix: TLS was switched off`);
           if (!reachedBefore.length) problems.push(`${f.member} -> ${f.dependency} (${f.scope}): cargo tree finds no path to ${f.reaches.join("/")} even before the fix`);
           if (stillReaches.length) problems.push(`${f.member} -> ${f.dependency} (${f.scope}) still reaches ${stillReaches.join(", ")}`);
           const afterVersion = newLock.find((p) => p.name === f.dependency && p.version === f.version) ? f.version : newLock.find((p) => p.name === f.dependency)?.version;
@@ -311,6 +322,7 @@ export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep
     if (leftFixable.length) problems.push(`after --write the tool still reports ${leftFixable.map(key).join("; ")}`);
     if (secondWriteChanged) problems.push("a second --write changed the manifests again");
     if (audit.code === 2 || written.code === 2) problems.push(`tls-audit exited 2: ${audit.stderr}${written.stderr}`);
+    const knowledgeOnly = await judgeKnowledgeOnly(c, { registryDir, runTool, problems, findings });
     const added = newLock.filter((p) => !lockedPackages(readFileSync(join(c.dir, "Cargo.lock"), "utf8")).some((q) => q.name === p.name && q.version === p.version));
 
     const judgement = {
@@ -331,6 +343,7 @@ export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep
         checks,
         members: memberTrees,
       },
+      knowledgeOnly,
       summary: {
         findings: findings.length,
         fixable: findings.filter((f) => f.fixable).length,
@@ -343,5 +356,95 @@ export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep
     return { judgement, lockAfter: newLock, ws: keep ? ws : undefined, cleanup: copy.cleanup };
   } finally {
     if (!keep) copy.cleanup();
+  }
+}
+
+/**
+ * The same case planned from the bundled knowledge alone (no directory source, an empty CARGO_HOME), as for a user
+ * whose registry tls-audit cannot read: its fixes are written, then cargo resolves them against the case's registry.
+ * Each fixable finding must then reach rustls and no native TLS crate; cargo must accept every feature named.
+ */
+async function judgeKnowledgeOnly(c, { registryDir, runTool, problems, findings }) {
+  const copy = copyCase(c, { registryDir });
+  const { ws, tmp } = copy;
+  try {
+    const config = readFileSync(join(ws, ".cargo/config.toml"), "utf8");
+    rmSync(join(ws, ".cargo"), { recursive: true, force: true });
+    const home = join(tmp, "empty-cargo-home");
+    mkdirSync(home);
+    const files = manifestsOf(ws);
+    const original = Object.fromEntries(files.map((f) => [f, readFileSync(join(ws, f), "utf8")]));
+    const run = await runTool(["--write", "--format", "json", "."], ws, { CARGO_HOME: home });
+    const report = parseReport(run, "--write (knowledge only)");
+    // The findings of that run are what is left; the fixes it made are the edits.
+    const edits = files.filter((f) => readFileSync(join(ws, f), "utf8") !== original[f]);
+    mkdirSync(join(ws, ".cargo"));
+    writeFileSync(join(ws, ".cargo/config.toml"), config);
+    if (edits.length === 0) return { edited: [], left: report.findings.length };
+    const lock = await cargo(["generate-lockfile", "--offline"], ws);
+    const result = { edited: edits, acceptsManifests: lock.code === 0, checks: [] };
+    if (lock.code !== 0) {
+      problems.push(`knowledge-only fix: cargo rejects the written manifests: ${lock.stderr.trim().split("\n").slice(-2).join(" | ")}`);
+      return result;
+    }
+    // Every normal finding of the registry-backed audit that the knowledge-only write fixed.
+    const before = findings;
+    const leftKeys = new Set(report.findings.map((f) => `${f.member} ${f.dependency} ${f.scope}`));
+    for (const f of before.filter((x) => x.scope === "normal" && !leftKeys.has(`${x.member} ${x.dependency} ${x.scope}`))) {
+      const stillReaches = await depReaches(ws, f.member, f.dependency, f.reaches, EDGES.normal);
+      const reachesRustls = (await depReaches(ws, f.member, f.dependency, ["rustls"], EDGES.normal)).length > 0;
+      result.checks.push({ member: f.member, dependency: f.dependency, stillReaches, reachesRustls });
+      if (stillReaches.length) problems.push(`knowledge-only fix: ${f.member} -> ${f.dependency} still reaches ${stillReaches.join(", ")}`);
+      if (!reachesRustls) problems.push(`knowledge-only fix: ${f.member} -> ${f.dependency} reaches no rustls`);
+    }
+    return result;
+  } finally {
+    copy.cleanup();
+  }
+}
+
+/**
+ * A case whose input has an error (conflict markers in a member, a member directory that is gone): cargo cannot
+ * load it, and tls-audit must write nothing, exit 2, and still print its whole report (one JSON document with the
+ * write outcome in it, or the stylish report).
+ */
+async function judgeInputError(c, { registryDir, runTool }) {
+  const copy = copyCase(c, { registryDir });
+  const { ws } = copy;
+  try {
+    const files = manifestsOf(ws);
+    const original = Object.fromEntries(files.map((f) => [f, readFileSync(join(ws, f), "utf8")]));
+    const problems = [];
+    const json = await runTool(["--write", "--format", "json", "."], ws);
+    let report;
+    try {
+      report = JSON.parse(json.stdout);
+    } catch {
+      problems.push("--write --format json printed no JSON document");
+    }
+    const stylish = await runTool(["--write", "."], ws);
+    const changed = files.filter((f) => readFileSync(join(ws, f), "utf8") !== original[f]);
+    if (json.code !== 2 || stylish.code !== 2) problems.push(`exit codes ${json.code} and ${stylish.code}, not 2`);
+    if (changed.length) problems.push(`manifests written despite input errors: ${changed.join(", ")}`);
+    if (report && !report.write?.refused) problems.push("the JSON report has no refused write outcome");
+    if (!/\d+ errors?|error\[/.test(stylish.stdout) && !/problem/.test(stylish.stdout)) problems.push("the stylish run printed no report");
+    const cargoLoads = (await cargo(["metadata", "--offline", "--no-deps", "--format-version", "1"], ws)).code === 0;
+    const judgement = {
+      suite: c.suite,
+      case: c.name,
+      tool: {
+        exitJson: json.code,
+        exitStylish: stylish.code,
+        problems: (report?.problems ?? []).map((p) => `${p.code}: ${p.file}:${p.line}`),
+        findings: (report?.findings ?? []).map(slim),
+        write: report?.write ?? null,
+      },
+      cargo: { loadsWorkspace: cargoLoads },
+      summary: { findings: report?.findings.length ?? 0, fixable: 0, provenByCargo: 0, unfixable: 0, problems, verdict: problems.length === 0 && !cargoLoads ? "proven" : "FAILED" },
+    };
+    if (cargoLoads) problems.push("cargo loads the workspace: the case has no input error");
+    return { judgement, lockAfter: [], ws: undefined, cleanup: copy.cleanup };
+  } finally {
+    copy.cleanup();
   }
 }

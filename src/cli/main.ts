@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { audit, allProblems, Timings, type AuditRequest, type AuditResult, type WorkspaceSettings } from "../audit.js";
 import { DEFAULT_BANNED } from "../../rules/data/tls-crates.js";
 import { RULES } from "../../rules/index.js";
+import type { Rule } from "../engine/types.js";
 import { auditedCrates } from "../engine/run.js";
 import { isWorkspace, loadWorkspace } from "../workspace/load.js";
 import { bannedCratesOf, mergeConfig, type Config } from "../config/config.js";
@@ -19,7 +20,7 @@ import type { MetadataStore } from "../registry/crate-manifest.js";
 import { fileMetadataStore } from "../host/metadata-store.js";
 import { usableCacheDir } from "../host/cache-dir.js";
 import { runFixes } from "../fix/run.js";
-import { formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
+import { diffsOf, formatDiffs, formatFixSummary, writeFixes } from "./fix-command.js";
 import { isAuditInput, NOTHING_TO_CHECK, nothingToCheck } from "./inputs.js";
 import { indexCacheProvider } from "../registry/index-cache.js";
 import { knowledgeProvider } from "../registry/knowledge.js";
@@ -27,7 +28,7 @@ import { registrySrcProvider } from "../registry/registry-src.js";
 import { vendorProvider } from "../registry/vendor.js";
 import { readRustcCfg, type TargetCfg } from "../resolve/cfg.js";
 import { rustcPrintCfg } from "../host/rustc.js";
-import { toJsonReport } from "../report/json.js";
+import { toJsonReport, type JsonWriteOutcome } from "../report/json.js";
 import { formatProblem, formatStylish, formatSummary, plainPalette, type Palette } from "../report/stylish.js";
 import { toSarif } from "../report/sarif.js";
 import { formatGithub } from "../report/github.js";
@@ -306,10 +307,10 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     if (idle && !options.quiet) io.stderr.write(NOTHING_TO_CHECK);
     // A hook's file list may mix source files with manifests: only the files that can change an audit count.
     const absolutePaths = givenPaths.filter((p) => isAuditInput(p) || host.kind(p) !== "file");
-    const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered">): AuditResult =>
+    const runAudit = (over: Host, only?: Pick<AuditRequest, "members" | "unordered" | "rules">): AuditResult =>
       idle ? { workspaces: [], problems: [] } : audit({ paths: absolutePaths, host: over, configure, timings, packages, ...only });
     // What a fix is checked against: the same audit of the planned members, in no particular order.
-    const reaudit = (over: Host, members: ReadonlySet<string>): AuditResult => runAudit(over, { members, unordered: true });
+    const reaudit = (over: Host, members: ReadonlySet<string>, extraRules: readonly Rule[] = []): AuditResult => runAudit(over, { members, unordered: true, rules: [...RULES, ...extraRules] });
     const resolution = !options.lockfileOnly;
     // Under GitHub Actions the log shows annotations; a report file keeps the default format.
     const format = options.format ?? (io.env.GITHUB_ACTIONS === "true" && !options.output ? "github" : "stylish");
@@ -342,21 +343,32 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
             }),
           )
         : undefined;
+    // The write's outcome goes into a JSON report; a refused write still prints the whole report, then exits 2.
+    let writeOutcome: JsonWriteOutcome | undefined;
     if (options.diff || options.write) {
       const fixPalette = colorEnabled(io.env, false, options.color) ? ansiPalette : plainPalette;
+      if (options.diff && !options.write && format === "sarif") {
+        io.stderr.write("tls-audit: --diff prints unified diffs, which a SARIF document cannot hold; its results carry each fix already: drop --diff\n");
+        return EXIT_TOOL_ERROR;
+      }
       if (!outcome) {
         io.stderr.write(options.lockfileOnly ? "tls-audit: --write and --diff need feature resolution; drop --lockfile-only\n" : "tls-audit: nothing to fix\n");
         if (options.lockfileOnly) return EXIT_TOOL_ERROR;
+        writeOutcome = { mode: options.write ? "write" : "diff", written: [], failed: [], ...(options.write ? {} : { diffs: [] }) };
       } else if (options.diff && !options.write) {
-        io.stdout.write(formatDiffs(outcome, io.cwd));
         io.stderr.write(formatFixSummary(outcome, undefined, io.cwd, fixPalette));
-        return exitCodeOf(result);
+        // JSON keeps stdout one document: the diffs go inside it.
+        if (format !== "json") {
+          io.stdout.write(formatDiffs(outcome, io.cwd));
+          return exitCodeOf(result);
+        }
+        writeOutcome = { mode: "diff", written: [], failed: [], diffs: diffsOf(outcome, io.cwd) };
       } else {
         const written = writeFixes(outcome, result);
         io.stderr.write(formatFixSummary(outcome, written, io.cwd, fixPalette));
-        if (written.failed.length > 0) return EXIT_TOOL_ERROR;
+        writeOutcome = { mode: "write", ...written };
         // Report what is left, as it is on disk now.
-        if (written.written.length > 0) result = runAudit(host);
+        if (written.failed.length === 0 && written.written.length > 0) result = runAudit(host);
       }
     }
     const palette = colorEnabled(io.env, io.isTTY, options.color) ? ansiPalette : plainPalette;
@@ -371,7 +383,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         ? { problems: result.problems.filter((p) => p.severity === "error"), workspaces: result.workspaces.map((w) => ({ ...w, findings: w.findings.filter((f) => f.severity === "error"), problems: w.problems.filter((p) => p.severity === "error") })) }
         : result;
       let text: string;
-      if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false }), null, 2)}\n`;
+      if (format === "json") text = `${JSON.stringify(toJsonReport(result, { name: "cargo-tls-audit", version }, io.cwd, { explain: options.explain ?? false, write: writeOutcome }), null, 2)}\n`;
       else if (format === "sarif") text = `${JSON.stringify(toSarif({ result, sources, cwd: io.cwd, version }), null, 2)}\n`;
       else if (format === "github") text = `${formatGithub(shown, io.cwd, sources)}${formatSummary(result, io.cwd, plainPalette)}\n`;
       else text = formatStylish({ result: shown, summaryOf: result, sources, cwd: io.cwd, palette: options.output ? plainPalette : palette, explain: options.explain ?? false });
@@ -393,7 +405,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
       io.stderr.write(`timings (stages overlap: "read files", "parse lock" and "parse manifests" are inside "load workspace"; re-audits count again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
     }
-    return reported ? exitCodeOf(result) : EXIT_TOOL_ERROR;
+    return reported && !writeOutcome?.failed.length ? exitCodeOf(result) : EXIT_TOOL_ERROR;
   } catch (error) {
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);
     io.stderr.write(`tls-audit: internal error, please report (cargo-tls-audit ${version}): ${cause}\n`);

@@ -8,6 +8,8 @@ import type { CrateMetadata, MetadataLookup } from "../registry/model.js";
 import { parseFeatureValue } from "../resolve/feature-value.js";
 import type { DependencyChange } from "./model.js";
 import type { EffectiveDependency } from "../workspace/model.js";
+import type { DependencyDecl } from "../manifest/model.js";
+import { knowledgeReachesRustls, reachesRustls, type ChildLookup } from "./tls-reach.js";
 
 export interface FixPreferences {
   /** `native`: keep the OS trust store (rustls-tls-native-roots, platform verifier); `webpki`: bundled Mozilla roots. */
@@ -23,7 +25,15 @@ export interface FixPreferences {
 /** rustls 0.23's feature for each provider. */
 export const PROVIDER_FEATURE = { ring: "ring", "aws-lc-rs": "aws_lc_rs" } as const;
 
-export type FixPlan = { fixable: true; description: string; changes: DependencyChange[] } | { fixable: false; reason: string };
+export type FixPlan =
+  | {
+      fixable: true;
+      description: string;
+      changes: DependencyChange[];
+      /** Features the fix may take away: the native ones (and `default` when it turns defaults off). Any other that disappears is a regression. */
+      removable: string[];
+    }
+  | { fixable: false; reason: string };
 
 /** What we know of one crate version's TLS features. */
 interface Recipe {
@@ -37,14 +47,33 @@ interface Recipe {
   replace: Map<string, string[]>;
   /** Knowledge says the defaults pull native TLS (fix.default_features === false). */
   defaultsNative?: boolean;
+  /**
+   * Features the knowledge's `fix.add` lists beside the rustls one (lettre's provider and roots, sentry's reqwest
+   * transport, curl's static-curl), and the groups `rustls_needs` requires one of: added whenever rustls is.
+   */
+  companions: string[];
+  needs: string[][];
+  /** Whether the crate has this feature (the real [features] table when there is one). */
+  has: (feature: string) => boolean;
+  /** The knowledge says rustls is always built in (mongodb 2): dropping the native feature is the whole fix. */
+  rustlsBuiltIn: boolean;
+  /** The crate's metadata, to check that the planned features still reach rustls. */
+  meta?: CrateMetadata;
+  /** The [features] table came from the registry the build uses, not from the bundled knowledge. */
+  real: boolean;
   source: string;
 }
 
 const name = (text: string) => text.split(" (")[0]!.trim();
 
-/** Features of a real manifest whose closure enables a native TLS dependency, directly or through a known crate's native feature. */
-function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, feature: string) => boolean): Set<string> {
+/**
+ * Features of a real manifest whose closure enables a native TLS dependency, directly or through a dependency's
+ * native feature. `x/f` on a dependency that is always there (curl's `curl-sys/http2`) is native only when `f` is
+ * native in `x`: the dependency's own [features] (`childNative`) or the knowledge say so.
+ */
+function nativeFeaturesOf(meta: CrateMetadata, childNative: (pkg: string, feature: string) => boolean): Set<string> {
   const tlsDeps = new Set(meta.dependencies.filter((d) => d.kind !== "dev" && tlsCrate(d.package)).map((d) => d.name));
+  const optionalTls = new Set(meta.dependencies.filter((d) => d.kind !== "dev" && d.optional && tlsCrate(d.package)).map((d) => d.name));
   const packageOf = new Map(meta.dependencies.map((d) => [d.name, d.package]));
   const memo = new Map<string, boolean>();
   const visit = (feature: string, stack: Set<string>): boolean => {
@@ -60,7 +89,7 @@ function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, featur
         const value = parseFeatureValue(text);
         if (value.type === "feature") native ||= visit(value.name, stack);
         else if (value.type === "dep") native ||= tlsDeps.has(value.dep);
-        else native ||= (!value.weak && tlsDeps.has(value.dep)) || knownNative(packageOf.get(value.dep) ?? value.dep, value.feature);
+        else native ||= (!value.weak && optionalTls.has(value.dep)) || childNative(packageOf.get(value.dep) ?? value.dep, value.feature);
       }
     }
     stack.delete(feature);
@@ -76,30 +105,45 @@ function nativeFeaturesOf(meta: CrateMetadata, knownNative: (dep: string, featur
   return native;
 }
 
-function recipeFor(crate: string, version: string, metadata: MetadataLookup | undefined, source: string | null): Recipe | undefined {
+function recipeFor(crate: string, version: string, metadata: MetadataLookup | undefined, source: string | null, child: ChildLookup): Recipe | undefined {
   const entry = knowledgeEntry(crate, version);
   const provider = /^\s*(ring|aws-lc-rs)\b/.exec(entry?.crypto_provider ?? "")?.[1] as Recipe["provider"];
   const meta = metadata?.lookup(crate, version, source);
   const knownNative = (dep: string, feature: string) => (CRATE_KNOWLEDGE[dep] ?? []).some((e) => e.native_features.map(name).includes(feature));
+  const childNative = (dep: string, feature: string, depth = 3): boolean => {
+    if (knownNative(dep, feature)) return true;
+    const sub = depth > 0 ? child(dep) : undefined;
+    return sub !== undefined && !sub.partial && nativeFeaturesOf(sub, (d, f) => childNative(d, f, depth - 1)).has(feature);
+  };
   const replace = new Map<string, string[]>();
   for (const [from, to] of Object.entries((entry?.fix.replace as Record<string, string> | undefined) ?? {})) {
     replace.set(from, to.split(" + ").map((t) => t.trim()));
   }
   const knowledgeRustls = entry ? entry.rustls_features.map(name).filter((f) => !f.startsWith("(")) : [];
+  const fixAdd = ((entry?.fix.add as string[] | undefined) ?? []).filter((f) => !f.startsWith("("));
+  const knowledgeDefaults = new Set(entry?.default ?? []);
+  // fix.add beyond the defaults and the first rustls choice (which chooseRustls may move to its native-roots twin).
+  const primary = fixAdd.find((f) => knowledgeRustls.includes(f));
+  const needs = (entry?.rustls_needs ?? []).map((n) => n.one_of);
+  // Only TLS companions: fix.add also lists defaults to put back (some as free text), which are not the fix's to add.
+  const companions = fixAdd.filter((f) => /^[\w-]+$/.test(f) && !knowledgeDefaults.has(f) && f !== primary && (knowledgeRustls.includes(f) || needs.flat().includes(f)));
+  const rustlsBuiltIn = entry?.rustls_features.some((f) => f.startsWith("(")) ?? false;
   if (meta && !meta.partial) {
     // The real [features] table decides; knowledge only orders the rustls choices.
-    const native = nativeFeaturesOf(meta, knownNative);
+    const native = nativeFeaturesOf(meta, childNative);
     const optional = new Set(meta.dependencies.filter((d) => d.optional).map((d) => d.name));
-    for (const n of entry?.native_features.map(name) ?? []) if (n in meta.features || optional.has(n)) native.add(n);
+    const has = (f: string) => f in meta.features || optional.has(f);
+    for (const n of entry?.native_features.map(name) ?? []) if (has(n)) native.add(n);
+    for (const from of [...replace.keys()]) if (!has(from)) replace.delete(from);
     const rustls = [...knowledgeRustls.filter((f) => f in meta.features), ...Object.keys(meta.features).filter((f) => /rustls/.test(f) && !f.startsWith("_") && !native.has(f))];
     const all = [...new Set([...rustls, ...Object.keys(meta.features).filter((f) => f.endsWith("-no-provider"))])];
-    return { provider, defaults: meta.features.default ?? [], native, rustls: all, replace, source: meta.origin };
+    return { provider, defaults: meta.features.default ?? [], native, rustls: all, replace, companions: companions.filter((f) => has(f) && !(meta.features.default ?? []).includes(f)), needs, has, rustlsBuiltIn, meta, real: true, source: meta.origin };
   }
   if (!entry) return undefined;
-  const fixAdd = (entry.fix.add as string[] | undefined) ?? [];
   const remove = (entry.fix.remove as string[] | undefined) ?? [];
   const native = new Set([...entry.native_features.map(name), ...remove].filter((f) => !f.startsWith("(")));
   const rustls = [...new Set([...fixAdd.filter((f) => knowledgeRustls.includes(f)), ...knowledgeRustls])];
+  const known = new Set([...native, ...knowledgeRustls, ...fixAdd, ...knowledgeDefaults, ...needs.flat()]);
   return {
     provider,
     defaults: entry.default ?? [],
@@ -107,8 +151,32 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
     rustls,
     replace,
     defaultsNative: entry.fix.default_features === false,
+    companions,
+    needs,
+    has: (f) => known.has(f),
+    rustlsBuiltIn,
+    meta,
+    real: false,
     source: entry.source,
   };
+}
+
+/** The knowledge's way out for a crate version that has no rustls feature: the first version line that has one. */
+function upstreamAlternative(crate: string, version: string): string {
+  const entries = CRATE_KNOWLEDGE[crate] ?? [];
+  const current = knowledgeEntry(crate, version);
+  const withRustls = (e: CrateKnowledgeEntry) => !e.fix.no_rustls_option && e.rustls_features.length > 0;
+  const later = current && withRustls(current) ? current : entries.find((e) => withRustls(e) && !(current && e === current) && entries.indexOf(e) > (current ? entries.indexOf(current) : -1));
+  const parts: string[] = [];
+  if (later) {
+    const from = /^\s*(?:>=|=)?\s*([\d.]+)/.exec(later.range)?.[1];
+    const adds = ((later.fix.add as string[] | undefined) ?? []).filter((f) => !(later.default ?? []).includes(f));
+    const features = adds.length > 0 ? adds : later.rustls_features.slice(0, 1).map(name);
+    parts.push(`${crate}${from ? ` ≥ ${from}` : ""} upstream has ${features.map((f) => `\`${f}\``).join(" + ")}`);
+  }
+  if (typeof current?.fix.alternative === "string") parts.push(current.fix.alternative);
+  parts.push("or replace it");
+  return parts.join("; ");
 }
 
 /** Picks the rustls feature: the knowledge's first choice, moved to its native-roots variant when the OS store is wanted. */
@@ -142,6 +210,10 @@ function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefine
   if (switched > 1) {
     const enabler = finding.path[switched - 1]!;
     const target = finding.path[switched]!;
+    // A path crate of this repository is not "upstream": its own manifest is where the fix goes.
+    if (enabler.source === null) {
+      return `${enabler.name} ${enabler.version} is a local crate (a path dependency) whose own entry enables ${target.name}'s "${target.via}" feature; the fix belongs in ${enabler.name}'s Cargo.toml (tls-audit --write fixes it there when it can read that manifest; see any problem reported for it)`;
+    }
     const who = switched === 2 ? `${finding.dependency} ${finding.dependencyVersion} itself` : `${enabler.name} ${enabler.version} (through ${finding.path.slice(1, switched).map((s) => s.name).join(" → ")})`;
     const where = switched === 2 ? `upstream in ${finding.dependency}, or in a [patch] of it` : `upstream: upgrade or replace ${finding.dependency}, or [patch] ${enabler.name}`;
     return `${who} enables ${target.name}'s "${target.via}" feature, which pulls native TLS; no feature of ${finding.dependency} known to tls-audit turns that off, so the fix belongs ${where}`;
@@ -149,7 +221,6 @@ function unfixableReason(finding: Finding, entry: CrateKnowledgeEntry | undefine
   return `${finding.dependency} ${finding.dependencyVersion} pulls native TLS${where}, and no feature of ${finding.dependency} known to tls-audit turns it off; upgrade it, replace it, or [patch] the crate that enables native TLS`;
 }
 
-/** Plans the change for one finding. */
 /** A manifest entry that asks for the same locked crate as the finding: the finding's own, or a sibling. */
 export interface LocalDeclaration {
   decl: EffectiveDependency;
@@ -157,6 +228,8 @@ export interface LocalDeclaration {
   manifest: string;
   /** Label for descriptions, e.g. "a's dev-dependency". */
   label: string;
+  /** For `workspace = true`: the `[workspace.dependencies]` entry itself, to tell its features from the member's. */
+  base?: DependencyDecl;
 }
 
 interface DeclChange {
@@ -164,8 +237,24 @@ interface DeclChange {
   description: string;
 }
 
-/** The change one declaration needs, or undefined when it asks for nothing native. */
-function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPreferences): DeclChange | undefined {
+/** Why a declaration cannot be fixed: the crate version offers no rustls option, or the plan would leave no TLS. */
+interface DeclRefusal {
+  refused: string;
+}
+
+/** A companion feature as the preferences want it: aws-lc-rs instead of ring, the OS roots instead of webpki-roots. */
+function preferred(feature: string, recipe: Recipe, preferences: FixPreferences): string {
+  const swaps: Record<string, string | undefined> = {
+    ring: preferences.crypto === "aws-lc-rs" ? "aws-lc-rs" : undefined,
+    "aws-lc-rs": preferences.crypto === "ring" ? "ring" : undefined,
+    "webpki-roots": preferences.roots === "native" ? "rustls-native-certs" : undefined,
+  };
+  const swap = swaps[feature];
+  return swap !== undefined && recipe.has(swap) ? swap : feature;
+}
+
+/** The change one declaration needs, undefined when it asks for nothing native, or why it cannot be fixed. */
+function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPreferences, finding: Finding, child: ChildLookup): DeclChange | DeclRefusal | undefined {
   const decl = target.decl;
   const userFeatures = decl.features;
   const defaultsOn = decl.defaultFeatures !== false;
@@ -176,16 +265,18 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
   const available = (f: string) => recipe.rustls.includes(f);
   const hasRustls = userFeatures.some((f) => recipe.rustls.includes(f) && !recipe.native.has(f));
   const add: string[] = [];
-  for (const f of nativeInUser) add.push(...(recipe.replace.get(f) ?? []));
+  for (const f of nativeInUser) add.push(...(recipe.replace.get(f) ?? []).filter((r) => recipe.has(r)));
   if (defaultsNative) add.push(...recipe.defaults.filter((f) => !recipe.native.has(f) && !f.includes("/")));
   const rustls = chooseRustls(recipe, preferences, available);
   const replacedToRustls = add.some((f) => /rustls/.test(f));
   // Defaults that stay on and already select rustls (ureq 2's `tls`) need nothing added.
-  const defaultsRustls = defaultsOn && !defaultsNative && recipe.defaults.some((f) => recipe.rustls.includes(f));
-  // With no rustls feature to pick (rustls built in, as in mongodb 2), dropping the native one is the whole fix;
-  // the re-audit decides whether that is enough.
+  const defaultsRustls = (defaultsOn && !defaultsNative && recipe.defaults.some((f) => recipe.rustls.includes(f))) || recipe.rustlsBuiltIn;
   let providerEntry: DependencyChange | undefined;
-  if (!hasRustls && !replacedToRustls && !defaultsRustls && rustls) {
+  const introduces = !hasRustls && !defaultsRustls;
+  if (introduces && !replacedToRustls) {
+    // No rustls feature to switch to: dropping the native one would switch TLS off (curl → plain libcurl,
+    // tiny_http → plain HTTP), so this version cannot be fixed by features.
+    if (!rustls) return { refused: `${finding.dependency} ${finding.dependencyVersion}${recipe.real ? " from this registry" : ""} has no rustls feature; ${upstreamAlternative(finding.dependency, finding.dependencyVersion)}` };
     const wanted = preferences.crypto;
     const noProvider = `${rustls}-no-provider`;
     if (wanted && recipe.provider && wanted !== recipe.provider && available(noProvider)) {
@@ -201,7 +292,31 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
     } else add.unshift(rustls);
   }
   const remove = nativeInUser;
-  const addFeatures = [...new Set(add)];
+  const kept = userFeatures.filter((f) => !remove.includes(f));
+  if (introduces) {
+    // The whole knowledge entry: what fix.add lists beside the rustls feature, and one of each needed group.
+    const have = () => new Set([...kept, ...add]);
+    for (const c of recipe.companions) {
+      const f = preferred(c, recipe, preferences);
+      const providers = ["ring", "aws-lc-rs", "fips"];
+      if (providers.includes(f) && [...have()].some((h) => providers.includes(h))) continue;
+      if (!have().has(f)) add.push(f);
+    }
+    for (const group of recipe.needs) {
+      if (group.some((f) => have().has(f))) continue;
+      const f = preferred(group[0]!, recipe, preferences);
+      if (recipe.has(f)) add.push(f);
+    }
+  }
+  const addFeatures = [...new Set(add)].filter((f) => !kept.includes(f));
+  // Check the plan against the crate's own [features]: it must still reach rustls (undefined: metadata is missing
+  // below; the verifying re-audit then decides).
+  const planned = [...new Set([...kept, ...addFeatures])];
+  const defaultsAfter = defaultsOn && !defaultsNative;
+  const keeps = recipe.meta ? reachesRustls(recipe.meta, planned, defaultsAfter, child) : knowledgeReachesRustls(finding.dependency, finding.dependencyVersion, new Set([...planned, ...(defaultsAfter ? recipe.defaults : [])]));
+  if (keeps === false) {
+    return { refused: `after the change (${planned.map((f) => `"${f}"`).join(", ") || "no features"}${defaultsAfter ? " and the defaults" : ""}), ${finding.dependency} ${finding.dependencyVersion} would reach no rustls crate: the edit would switch TLS off, not move it; ${upstreamAlternative(finding.dependency, finding.dependencyVersion)}` };
+  }
   const description = [
     defaultsNative ? "default-features = false" : undefined,
     remove.length ? `remove ${remove.map((f) => `"${f}"`).join(", ")}` : undefined,
@@ -213,32 +328,50 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
   const changes: DependencyChange[] = providerEntry ? [providerEntry] : [];
   const own: DependencyChange = { manifest: target.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures: [] };
   if (decl.inheritedFrom) {
-    // Only [workspace.dependencies] can turn default features off; members keep the features they add.
-    changes.push({ manifest: decl.inheritedFrom.file, keyPath: ["workspace", "dependencies", decl.key], disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures });
-    if (remove.length > 0) changes.push({ ...own, removeFeatures: remove });
+    // Only [workspace.dependencies] can turn default features off; a native feature is removed where it is written.
+    // When the workspace entry itself is fine (a member added the native feature), the member's entry takes the
+    // rustls features and the workspace entry stays as it is.
+    const baseNative = target.base === undefined || remove.some((f) => target.base!.features.includes(f));
+    const workspaceNeeded = defaultsNative || baseNative;
+    if (workspaceNeeded) changes.push({ manifest: decl.inheritedFrom.file, keyPath: ["workspace", "dependencies", decl.key], disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures });
+    // The member's own list may name the native features too (removing an absent one is no edit).
+    if (remove.length > 0 || !workspaceNeeded) changes.push({ ...own, removeFeatures: remove, addFeatures: workspaceNeeded ? [] : addFeatures });
   } else {
     changes.push({ ...own, disableDefaultFeatures: defaultsNative || undefined, removeFeatures: remove, addFeatures });
   }
   return { changes, description };
 }
 
+/** The locked version of each crate on the finding's path, for looking at the dependencies' own [features]. */
+function childLookup(finding: Finding, metadata: MetadataLookup | undefined, lockedVersions?: (name: string) => string | undefined): ChildLookup {
+  return (pkg) => {
+    const step = finding.path.find((s) => s.name === pkg);
+    const version = step?.version ?? lockedVersions?.(pkg);
+    return version === undefined ? undefined : metadata?.lookup(pkg, version, step?.source ?? null);
+  };
+}
+
 /**
  * Plans the change for one finding. `siblings` are the other local entries that ask for the same locked crate
  * (a dev-dependency, a target-specific entry, another member): cargo unifies their features, so a fix changes
- * all of them or it does not work.
+ * all of them or it does not work. `lockedVersions` names a crate's locked version, for the dependencies' own
+ * [features] (curl's `curl-sys/http2` is not native TLS; curl-sys's `ssl` is).
  */
-export function planFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences, siblings: readonly LocalDeclaration[] = []): FixPlan {
+export function planFix(finding: Finding, metadata: MetadataLookup | undefined, preferences: FixPreferences, siblings: readonly LocalDeclaration[] = [], lockedVersions?: (name: string) => string | undefined, own?: Pick<LocalDeclaration, "base">): FixPlan {
   const source = finding.path[1]?.source ?? null;
   const entry = knowledgeEntry(finding.dependency, finding.dependencyVersion);
   if (entry?.fix.no_rustls_option || tlsCrate(finding.dependency)) return { fixable: false, reason: unfixableReason(finding, entry) };
-  const recipe = recipeFor(finding.dependency, finding.dependencyVersion, metadata, source);
+  const child = childLookup(finding, metadata, lockedVersions);
+  const recipe = recipeFor(finding.dependency, finding.dependencyVersion, metadata, source, child);
   if (!recipe) return { fixable: false, reason: unfixableReason(finding, entry) };
-  const own: LocalDeclaration = { decl: finding.decl, manifest: finding.manifest, label: `${finding.member}'s entry` };
-  const planned = [own, ...siblings.filter((s) => s.decl !== finding.decl)].map((target) => ({ target, change: changeFor(target, recipe, preferences) }));
-  const needed = planned.filter((p) => p.change !== undefined);
+  const mine: LocalDeclaration = { decl: finding.decl, manifest: finding.manifest, label: `${finding.member}'s entry`, base: own?.base ?? siblings.find((s) => s.decl === finding.decl)?.base };
+  const planned = [mine, ...siblings.filter((s) => s.decl !== finding.decl)].map((target) => ({ target, change: changeFor(target, recipe, preferences, finding, child) }));
+  const refused = planned.find((p) => p.change !== undefined && "refused" in p.change);
+  if (refused) return { fixable: false, reason: (refused.change as DeclRefusal).refused };
+  const needed = planned.filter((p): p is { target: LocalDeclaration; change: DeclChange } => p.change !== undefined);
   if (needed.length === 0) return { fixable: false, reason: unfixableReason(finding, entry) };
   const [first, ...others] = needed;
-  const also = others.map((o) => `${o.target.label}: ${o.change!.description}`);
-  const description = `${finding.dependencyKey}: ${first!.target === own ? first!.change!.description : `${first!.target.label}: ${first!.change!.description}`}${also.length ? `; also ${also.join("; ")} (cargo unifies their features)` : ""}`;
-  return { fixable: true, description, changes: needed.flatMap((n) => n.change!.changes) };
+  const also = others.map((o) => `${o.target.label}: ${o.change.description}`);
+  const description = `${finding.dependencyKey}: ${first!.target === mine ? first!.change.description : `${first!.target.label}: ${first!.change.description}`}${also.length ? `; also ${also.join("; ")} (cargo unifies their features)` : ""}`;
+  return { fixable: true, description, changes: needed.flatMap((n) => n.change.changes), removable: ["default", ...recipe.native, ...recipe.replace.keys()] };
 }

@@ -51,14 +51,14 @@ export function planProviderFix(finding: Finding, metadata: MetadataLookup | und
       : [{ manifest: finding.manifest, keyPath: decl.keyPath, removeFeatures: [], addFeatures }];
 
   if (direct.name === "rustls") {
-    return { fixable: true, description: `${finding.dependencyKey}: add "${providerFeature}" (the ${provider} crypto provider)`, changes: own([providerFeature]) };
+    return { fixable: true, description: `${finding.dependencyKey}: add "${providerFeature}" (the ${provider} crypto provider)`, changes: own([providerFeature]), removable: [] };
   }
   const meta = metadata?.lookup(direct.name, direct.version, direct.source);
   const next = finding.path[2]!;
   const rustlsDep = meta?.dependencies.find((d) => d.package === next.name && d.kind !== "dev")?.name;
   const feature = meta && !meta.partial && rustlsDep && next.name === "rustls" ? featureEnabling(meta.features, rustlsDep, providerFeature) : undefined;
   if (feature) {
-    return { fixable: true, description: `${finding.dependencyKey}: add "${feature}" (rustls' ${provider} crypto provider)`, changes: own([feature]) };
+    return { fixable: true, description: `${finding.dependencyKey}: add "${feature}" (rustls' ${provider} crypto provider)`, changes: own([feature]), removable: [] };
   }
   // A rustls entry of the member's own would select it (cargo unifies features), but a new dependency is not in
   // Cargo.lock, so the re-audit could not verify it: advise it instead.

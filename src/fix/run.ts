@@ -1,9 +1,12 @@
 // Plans fixes for every finding, applies them in memory, re-audits, and keeps only the changes that work.
 import { tomlData } from "../manifest/toml-ast.js";
 import type { AuditResult } from "../audit.js";
-import type { Finding, FindingFix } from "../engine/types.js";
+import type { Finding, FindingFix, Rule } from "../engine/types.js";
+import { buildProbe, type ProbedPackage } from "./probe.js";
+import { activate, isRustlsCrate, reachesRustls } from "./tls-reach.js";
 import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
+import type { EffectiveDependency } from "../workspace/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { planProviderFix } from "./provider.js";
@@ -15,8 +18,11 @@ import { applyTextEdits, EditError, planManifestEdits, planTextEdits } from "./t
 export interface FixRunInput {
   result: AuditResult;
   host: Host;
-  /** Runs the same audit again over another view of the files, for the given members only (`AuditRequest.members`). */
-  reaudit(host: Host, members: ReadonlySet<string>): AuditResult;
+  /**
+   * Runs the same audit again over another view of the files, for the given members only (`AuditRequest.members`),
+   * with `extraRules` next to the configured ones (the probe that reads the resolution).
+   */
+  reaudit(host: Host, members: ReadonlySet<string>, extraRules?: readonly Rule[]): AuditResult;
   metadataFor?: (workspaceRoot: string) => MetadataLookup | undefined;
   preferences: FixPreferences;
 }
@@ -100,28 +106,68 @@ export function verifyRewrite(before: string, after: string, changed: string[][]
   return undefined;
 }
 
+/**
+ * What the re-resolution says against a fix that removed the finding: the dependency lost a feature that does not
+ * lead to native TLS, or it no longer reaches rustls (TLS switched off rather than moved). Undefined when it holds.
+ * Only the member's normal build is probed; a dev- or build-scope dependency is judged by the planner alone.
+ */
+export function judgeInResolver(finding: Finding, before: ProbedPackage[] | undefined, after: ProbedPackage[] | undefined, removable: ReadonlySet<string>, metadata: MetadataLookup | undefined, locked: ReadonlyMap<string, string> | undefined): string | undefined {
+  const mine = (list: ProbedPackage[] | undefined) => list?.find((p) => p.name === finding.dependency && p.version === finding.dependencyVersion && p.via === finding.dependency);
+  const was = mine(before);
+  const now = mine(after);
+  if (!was || !now) return undefined;
+  const meta = metadata?.lookup(finding.dependency, finding.dependencyVersion, finding.path[1]?.source ?? null);
+  // What only the native features switched on (curl's `ssl` → `openssl-probe`) goes with them; `default` is no
+  // excuse: its other members (reqwest's `http2`) must stay.
+  const seeds = was.features.filter((f) => removable.has(f) && f !== "default");
+  const withNative = meta && !meta.partial ? activate(meta, seeds, false).features : new Set(seeds);
+  const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f) && !withNative.has(f));
+  if (lost.length > 0) return `the change would turn off ${lost.map((f) => `"${f}"`).join(", ")} of ${finding.dependency}, which ${lost.length === 1 ? "does" : "do"} not lead to native TLS`;
+  if (after!.some((p) => p.via === finding.dependency && isRustlsCrate(p.name))) return undefined;
+  // The lock may not hold the rustls crates yet (cargo adds them on the next build): ask the crate's own [features].
+  if (!meta) return undefined;
+  const child = (pkg: string) => {
+    const version = locked?.get(pkg);
+    return version === undefined ? undefined : metadata?.lookup(pkg, version, null);
+  };
+  if (reachesRustls(meta, now.features, false, child) === false) {
+    return `after the change ${finding.dependency} ${finding.dependencyVersion} (features ${now.features.map((f) => `"${f}"`).join(", ") || "none"}) reaches no rustls crate: the edit would switch TLS off, not move it`;
+  }
+  return undefined;
+}
+
 export function runFixes(input: FixRunInput): FixOutcome {
   const { result, host, preferences } = input;
   const findings = result.workspaces.flatMap((w) => w.findings);
   const fixes = new Map<Finding, FindingFix>();
   const plans = new Map<Finding, DependencyChange[]>();
   const descriptions = new Map<Finding, string>();
+  const removable = new Map<Finding, ReadonlySet<string>>();
+  const lockedOf = new Map<string, Map<string, string>>();
   for (const w of result.workspaces) {
     // A path crate (a [patch] fork) is planned from its own [features], not from knowledge of its registry namesake.
     const metadata = withLocalPackages(input.metadataFor?.(w.workspace.root), [...w.workspace.members, ...w.workspace.pathPackages]);
+    const baseOf = (decl: EffectiveDependency) => (decl.inheritedFrom ? w.workspace.rootManifest.workspace?.dependencies.find((d) => d.key === decl.key) : undefined);
     const locals = [...w.workspace.members, ...w.workspace.pathPackages].flatMap((pkg) =>
-      pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}` })),
+      pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}`, base: baseOf(decl) })),
     );
+    const locked = new Map<string, string>();
+    for (const p of w.workspace.lockfile?.packages ?? []) if (p.source !== null && !locked.has(p.name)) locked.set(p.name, p.version);
+    lockedOf.set(w.workspace.root, locked);
     for (const finding of w.findings) {
       // Entries in the workspace that ask for the same crate at a compatible version: cargo unifies them.
       const siblings = locals.filter((l) => l.decl.package === finding.dependency && l.decl.pathDir === undefined && (l.decl.version === undefined || satisfiesCargoReq(finding.dependencyVersion, l.decl.version)));
-      const plan = finding.ruleId === rustlsCryptoProvider.meta.id ? planProviderFix(finding, metadata, preferences) : planFix(finding, metadata, preferences, siblings);
+      const plan =
+        finding.ruleId === rustlsCryptoProvider.meta.id
+          ? planProviderFix(finding, metadata, preferences)
+          : planFix(finding, metadata, preferences, siblings, (name) => locked.get(name), { base: baseOf(finding.decl) });
       if (!plan.fixable) {
         fixes.set(finding, plan);
         continue;
       }
       plans.set(finding, plan.changes);
       descriptions.set(finding, plan.description);
+      removable.set(finding, new Set(plan.removable));
     }
   }
 
@@ -130,6 +176,13 @@ export function runFixes(input: FixRunInput): FixOutcome {
     if (!originals.has(path)) originals.set(path, host.readText(path));
     return originals.get(path)!;
   };
+
+  // The resolver's view of each fixed dependency before any edit: its active features, to compare after.
+  const watched = new Set([...plans.keys()].map((f) => f.dependency));
+  const plannedMembers = () => new Set([...plans.keys()].map((f) => `${f.workspace}\0${f.member}`));
+  const before = plans.size > 0 ? buildProbe(watched) : undefined;
+  if (before) input.reaudit(host, plannedMembers(), [before.rule]);
+  const built = (builds: Map<string, ProbedPackage[]>, f: Finding) => builds.get(`${f.workspace}\0${f.member}`);
 
   let files: FileRewrite[] = [];
   let verified = false;
@@ -167,12 +220,20 @@ export function runFixes(input: FixRunInput): FixOutcome {
       }
     }
     if (dropped) continue;
-    const planned = new Set([...plans.keys()].map((f) => `${f.workspace}\0${f.member}`));
-    const after = input.reaudit(overlayHost(host, new Map(files.map((f) => [f.path, f.after]))), planned);
+    const probe = buildProbe(watched);
+    const after = input.reaudit(overlayHost(host, new Map(files.map((f) => [f.path, f.after]))), plannedMembers(), [probe.rule]);
     const remaining = new Map(after.workspaces.flatMap((w) => w.findings).map((f) => [findingKey(f), f]));
     for (const [finding] of plans) {
       const still = remaining.get(findingKey(finding));
-      if (!still) continue;
+      if (!still) {
+        const regression = judgeInResolver(finding, before && built(before.builds, finding), built(probe.builds, finding), removable.get(finding)!, input.metadataFor?.(finding.workspace), lockedOf.get(finding.workspace));
+        if (regression) {
+          fixes.set(finding, { fixable: false, reason: regression });
+          plans.delete(finding);
+          dropped = true;
+        }
+        continue;
+      }
       // Still reachable only through crates without metadata: the edit is right, what is left belongs to them.
       if (still.possible) {
         caveats.set(finding, "crates without metadata may still enable native TLS here; see the remaining warnings");

@@ -123,6 +123,24 @@ function editArray(text: string, array: AST.TOMLArray, remove: Set<string>, add:
   return edits;
 }
 
+/** Whether removing `remove` and adding `add` leaves a features array with no element. */
+function emptiedBy(array: AST.TOMLArray, remove: ReadonlySet<string>, add: readonly string[]): boolean {
+  const left = array.elements.filter((e) => !(e.type === "TOMLValue" && e.kind === "string" && remove.has(e.value)));
+  return left.length === 0 && add.every((a) => remove.has(a)) && array.elements.length > 0;
+}
+
+/** Removes one `key = value` of an inline table with the comma that joins it to its neighbours. */
+function removeInlineMember(text: string, table: AST.TOMLInlineTable, member: AST.TOMLKeyValue): TextEdit {
+  const index = table.body.indexOf(member);
+  const previous = table.body[index - 1];
+  if (previous) {
+    // `a = 1, features = []` → `a = 1`: from the end of the previous member.
+    return { start: previous.range[1], end: member.range[1], text: "" };
+  }
+  const next = table.body[index + 1];
+  return { start: member.range[0], end: next ? next.range[0] : member.range[1], text: "" };
+}
+
 function arrayText(values: string[], sample: AST.TOMLNode | undefined): string {
   return `[${values.map((v) => quoteLike(sample, v)).join(", ")}]`;
 }
@@ -171,16 +189,22 @@ function editsIn(text: string, program: AST.TOMLProgram, change: DependencyChang
     const edits: TextEdit[] = [];
     const inserts: string[] = [];
     const features = inlineMember(value, ["features"]);
+    // A list the change empties goes away whole: `features = []` says nothing cargo does not assume.
+    const emptied = features !== undefined && features.value.type === "TOMLArray" && emptiedBy(features.value, remove, change.addFeatures);
     if (change.disableDefaultFeatures) {
       const df = inlineMember(value, dfKeys);
       if (df) {
         if (!(df.value.type === "TOMLValue" && df.value.kind === "boolean" && df.value.value === false)) edits.push({ start: df.value.range[0], end: df.value.range[1], text: "false" });
+      } else if (features && emptied) {
+        edits.push({ start: features.range[0], end: features.range[1], text: "default-features = false" });
       } else if (features) {
         // cargo add's order: version, default-features, features.
         edits.push({ start: features.range[0], end: features.range[0], text: "default-features = false, " });
       } else inserts.push("default-features = false");
     }
-    if (features && features.value.type === "TOMLArray") edits.push(...editArray(text, features.value, remove, change.addFeatures, eol));
+    if (features && emptied) {
+      if (!edits.some((e) => e.start === features.range[0])) edits.push(removeInlineMember(text, value, features));
+    } else if (features && features.value.type === "TOMLArray") edits.push(...editArray(text, features.value, remove, change.addFeatures, eol));
     else if (!features) {
       const add = change.addFeatures.filter((f) => !remove.has(f));
       if (add.length > 0) inserts.push(`features = ${arrayText(add, sample)}`);
@@ -223,7 +247,12 @@ function editsIn(text: string, program: AST.TOMLProgram, change: DependencyChang
       edits.push({ start: lineStart, end: lineStart, text: `${indent}${prefix}default-features = false${eol}` });
     } else lines.push(`${prefix}default-features = false`);
   }
-  if (features && features.node.value.type === "TOMLArray") edits.push(...editArray(text, features.node.value, remove, change.addFeatures, eol));
+  if (features && features.node.value.type === "TOMLArray" && emptiedBy(features.node.value, remove, change.addFeatures)) {
+    // The whole `features = [...]` line (or lines) goes.
+    const start = text.lastIndexOf("\n", features.node.range[0] - 1) + 1;
+    const nl = text.indexOf("\n", features.node.range[1]);
+    edits.push({ start, end: nl === -1 ? text.length : nl + 1, text: "" });
+  } else if (features && features.node.value.type === "TOMLArray") edits.push(...editArray(text, features.node.value, remove, change.addFeatures, eol));
   else if (!features) {
     const add = change.addFeatures.filter((f) => !remove.has(f));
     if (add.length > 0) lines.push(`${prefix}features = ${arrayText(add, sample)}`);

@@ -61,9 +61,22 @@ export interface JsonReport {
   findings: JsonFinding[];
   problems: { severity: Problem["severity"]; code: string; message: string; file: string | null; line: number | null; column: number | null; hint: string | null }[];
   summary: { errors: number; warnings: number; problems: number; suppressed: number };
+  /** With --write or --diff: what happened to the manifests (paths relative to the cwd). */
+  write?: JsonWriteOutcome;
 }
 
-export function toJsonReport(result: AuditResult, tool: { name: string; version: string }, cwd: string, options: { explain?: boolean } = {}): JsonReport {
+/** The outcome of --write (`written`, `failed`, `refused`) or --diff (`diffs`), as the CLI hands it to the report. */
+export interface JsonWriteOutcome {
+  mode: "write" | "diff";
+  written: string[];
+  failed: { path: string; reason: string }[];
+  /** Why nothing was written at all (input errors), when that is the case. */
+  refused?: string;
+  /** --diff: one unified diff per manifest the fixes would change. */
+  diffs?: { path: string; diff: string }[];
+}
+
+export function toJsonReport(result: AuditResult, tool: { name: string; version: string }, cwd: string, options: { explain?: boolean; write?: JsonWriteOutcome } = {}): JsonReport {
   const rel = (p: string) => displayPath(p, cwd);
   const findings = result.workspaces.flatMap((w) => w.findings);
   return {
@@ -130,6 +143,7 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
       problems: allProblems(result).length,
       suppressed: result.workspaces.reduce((n, w) => n + w.suppressed.length, 0),
     },
+    ...(options.write ? { write: { ...options.write, written: options.write.written.map(rel), failed: options.write.failed.map((f) => ({ ...f, path: rel(f.path) })), ...(options.write.diffs ? { diffs: options.write.diffs.map((d) => ({ ...d, path: rel(d.path) })) } : {}) } } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { AuditResult } from "../audit.js";
 import { allProblems } from "../audit.js";
 import type { Finding, PathStep } from "../engine/types.js";
+import type { TextEdit } from "../fix/model.js";
 import type { Problem } from "../problems.js";
 import { applyTextEdits } from "../fix/toml-edit.js";
 import { dependencyNameRange } from "./key-token.js";
@@ -73,7 +74,26 @@ function whyTree(path: PathStep[], palette: Palette): string[] {
   return path.map((step, depth) => (depth === 0 ? stepLabel(step, palette) : `${"    ".repeat(depth - 1)}└── ${stepLabel(step, palette)}`));
 }
 
-/** `- old` / `+ new` lines of the manifest lines a fix touches. */
+/**
+ * The lines one group of edits changes: the whole lines they touch, before and after, less the lines that come out
+ * the same at either end (an edit inside a multi-line entry leaves its other lines alone).
+ */
+function changedLines(text: string, edits: readonly TextEdit[]): { before: string[]; after: string[] } {
+  const first = text.lastIndexOf("\n", Math.min(...edits.map((e) => e.start)) - 1) + 1;
+  const lastEnd = Math.max(...edits.map((e) => e.end));
+  // An edit that took whole lines ends just after a newline: the slice then keeps that newline.
+  const nl = text.indexOf("\n", lastEnd);
+  const end = lastEnd > first && text[lastEnd - 1] === "\n" ? lastEnd : nl === -1 ? text.length : nl;
+  const slice = text.slice(first, end);
+  const after = applyTextEdits(slice, edits.map((e) => ({ ...e, start: e.start - first, end: e.end - first })));
+  const before = slice.split(/\r?\n/);
+  const now = after.split(/\r?\n/);
+  while (before.length > 0 && now.length > 0 && before[0] === now[0]) [before.shift(), now.shift()];
+  while (before.length > 0 && now.length > 0 && before.at(-1) === now.at(-1)) [before.pop(), now.pop()];
+  return { before, after: now };
+}
+
+/** `- old` / `+ new` lines of exactly the manifest lines a fix changes, one hunk per group of neighbouring edits. */
 function fixPreview(finding: Finding, sources: ReadonlyMap<string, string>, cwd: string, palette: Palette): string[] {
   const fix = finding.fix;
   if (!fix?.fixable) return [];
@@ -81,16 +101,21 @@ function fixPreview(finding: Finding, sources: ReadonlyMap<string, string>, cwd:
   for (const manifest of new Set(fix.edits.map((e) => e.manifest))) {
     const text = sources.get(manifest);
     if (text === undefined) continue;
-    const edits = fix.edits.filter((e) => e.manifest === manifest);
-    const first = text.lastIndexOf("\n", Math.min(...edits.map((e) => e.start)) - 1) + 1;
-    const lastEnd = Math.max(...edits.map((e) => e.end));
-    const endOfLine = text.indexOf("\n", lastEnd);
-    const end = endOfLine === -1 ? text.length : endOfLine;
-    const before = text.slice(first, end);
-    const after = applyTextEdits(text, edits).slice(first, end + (applyTextEdits(text, edits).length - text.length));
+    const edits = fix.edits.filter((e) => e.manifest === manifest).sort((x, y) => x.start - y.start);
+    // Edits on lines of their own (two entries of one manifest) make separate hunks.
+    const groups: TextEdit[][] = [];
+    for (const edit of edits) {
+      const last = groups.at(-1);
+      const lastEnd = last ? Math.max(...last.map((e) => e.end)) : -1;
+      if (last && !text.slice(lastEnd, edit.start).includes("\n")) last.push(edit);
+      else groups.push([edit]);
+    }
     out.push(`      ${palette.dim(escapeControl(displayPath(manifest, cwd)))}`);
-    for (const line of before.split(/\r?\n/)) out.push(`      ${palette.red(`- ${escapeControl(line)}`)}`);
-    for (const line of after.split(/\r?\n/)) out.push(`      ${palette.cyan(`+ ${escapeControl(line)}`)}`);
+    for (const group of groups) {
+      const { before, after } = changedLines(text, group);
+      for (const line of before) out.push(`      ${palette.red(`- ${escapeControl(line)}`)}`);
+      for (const line of after) out.push(`      ${palette.cyan(`+ ${escapeControl(line)}`)}`);
+    }
   }
   return out;
 }

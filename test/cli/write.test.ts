@@ -28,6 +28,45 @@ describe("--diff", () => {
     expect(run.stdout).toContain('-ureq = { version = "2.6", features = ["json", "native-tls"] }\n+ureq = { version = "2.6", features = ["json"] }');
     expect(manifests(dir)).toEqual(before);
   });
+
+  it("with -f json puts the diffs into the one JSON document", async () => {
+    const dir = demoCopy();
+    const run = await runCli(["--diff", "--format", "json", "."], { cwd: dir });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.write?.mode).toBe("diff");
+    expect(report.write?.diffs?.map((d) => d.path).sort()).toEqual(["Cargo.toml", "crates/notify/Cargo.toml"]);
+    expect(report.write?.diffs?.find((d) => d.path === "Cargo.toml")?.diff).toContain('+reqwest = { version = "0.11", default-features = false, features = ["rustls-tls-native-roots"] }');
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it("with -f sarif is an error: a SARIF document cannot hold diffs", async () => {
+    const run = await runCli(["--diff", "--format", "sarif", "."], { cwd: demoCopy() });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/--diff prints unified diffs, which a SARIF document cannot hold/);
+  });
+});
+
+describe("the stylish preview", () => {
+  it("shows exactly the lines a fix changes, even when it edits two entries far apart, and never features = []", async () => {
+    const dir = demoCopy();
+    const notify = join(dir, "crates/notify/Cargo.toml");
+    // A dev-dependency on the same ureq, twenty lines below: cargo unifies it, so the fix edits both entries.
+    const padding = Array.from({ length: 20 }, (_, i) => `# note ${i}`).join("\n");
+    writeFileSync(notify, `${readFileSync(notify, "utf8")}\n${padding}\n[dev-dependencies.ureq]\nversion = "2.6"\nfeatures = ["native-tls"]\n`);
+    const run = await runCli(["."], { cwd: dir });
+    const start = run.stdout.indexOf("fixable with --write: ureq");
+    const preview = run.stdout.slice(start).split("\n").slice(1).filter((l) => /^\s+[-+] /.test(l));
+    expect(preview).toEqual([
+      '      - ureq = { version = "2.6", features = ["json", "native-tls"] }',
+      '      + ureq = { version = "2.6", features = ["json"] }',
+      '      - features = ["native-tls"]',
+    ]);
+    const written = await runCli(["--write", "."], { cwd: dir });
+    expect(written.code).toBe(0);
+    expect(readFileSync(notify, "utf8")).toMatch(/\[dev-dependencies\.ureq\]\nversion = "2\.6"\n$/);
+  });
 });
 
 describe("--write", () => {
@@ -42,6 +81,26 @@ describe("--write", () => {
     expect(run.stderr).not.toMatch(/^fixed /m);
     expect(manifests(dir)).toEqual(before);
     expect(statSync(join(dir, "crates/notify/Cargo.toml")).mode & 0o777).toBe(0o444);
+    // The report is still printed, and -f json is still one document, with the refusal in it.
+    expect(run.stdout).toMatch(/fixable with --write/);
+    const json = await runCli(["--write", "--format", "json", "."], { cwd: dir });
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    expect(report.write).toMatchObject({ mode: "write", written: [] });
+    expect(report.write?.failed.map((f) => f.path).sort()).toEqual(["Cargo.toml", "crates/notify/Cargo.toml"]);
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it("writes nothing when the input has errors, says why, and still prints the report", async () => {
+    const dir = demoCopy();
+    const bot = join(dir, "crates/bot/Cargo.toml");
+    writeFileSync(bot, `${readFileSync(bot, "utf8")}\n<<<<<<< HEAD\n=======\n>>>>>>> other\n`);
+    const before = manifests(dir);
+    const run = await runCli(["--write", "."], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("nothing written: the input has errors");
+    expect(run.stdout).toMatch(/fixable with --write/);
+    expect(manifests(dir)).toEqual(before);
   });
 
   it("fixes the demo, keeps everything else byte for byte, and a second run is a no-op", async () => {

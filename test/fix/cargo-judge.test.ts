@@ -5,7 +5,7 @@
 //     Debian registry): cargo accepts the written manifests, no longer finds native TLS behind any fixable
 //     finding, keeps every non-TLS feature, and the whole judgement equals the committed one.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JavaScript module shared with the generator
@@ -32,11 +32,15 @@ interface Judged {
   case: string;
   tool: { findings: JudgedFinding[] };
   edits: { file: string; diff: string; after: string }[];
-  cargo: { acceptsManifests: boolean; checks: { fixable: boolean; reachedBefore: string[]; stillReaches: string[]; lost?: string[] }[] };
+  cargo: { acceptsManifests: boolean; checks: { fixable: boolean; reachedBefore: string[]; stillReaches: string[]; reachesRustls?: boolean; lost?: string[] }[] };
+  knowledgeOnly?: { edited: string[]; checks?: { stillReaches: string[]; reachesRustls: boolean }[] };
   summary: { findings: number; fixable: number; provenByCargo: number; unfixable: number; problems: string[]; verdict: string };
 }
 
-const cases = (listCases() as Case[]).map((c) => ({ ...c, id: `${c.suite}/${c.name}` }));
+const allCases = (listCases() as Case[]).map((c) => ({ ...c, id: `${c.suite}/${c.name}` }));
+/** Cases whose input is broken on purpose (input-error.json): cargo cannot load them, and --write must not write. */
+const inputErrorCases = allCases.filter((c) => existsSync(join(c.dir, "input-error.json")));
+const cases = allCases.filter((c) => !inputErrorCases.includes(c));
 const judged = (c: Case): Judged => JSON.parse(readFileSync(join(c.dir, "judged.json"), "utf8")) as Judged;
 const tool = async (args: string[], cwd: string) => runCli(args, { cwd });
 const slimFinding = (f: Record<string, unknown>) => ({
@@ -53,6 +57,7 @@ describe("fix-judge fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
     expect(new Set(cases.map((c) => c.suite))).toEqual(new Set(["bookworm", "trixie", "sid"]));
     const all = cases.map(judged);
+    expect(inputErrorCases.map(judged).filter((j) => j.summary.verdict !== "proven").map((j) => j.case)).toEqual([]);
     expect(all.filter((j) => j.summary.verdict !== "proven").map((j) => `${j.suite}/${j.case}: ${j.summary.problems.join("; ")}`)).toEqual([]);
     const fixable = all.reduce((n, j) => n + j.summary.fixable, 0);
     expect(all.reduce((n, j) => n + j.summary.provenByCargo, 0)).toBe(fixable);
@@ -62,8 +67,10 @@ describe("fix-judge fixtures", () => {
       for (const check of j.cargo.checks.filter((x) => x.fixable)) {
         expect(check.reachedBefore.length).toBeGreaterThan(0); // cargo saw native TLS before: the proof is not vacuous
         expect(check.stillReaches).toEqual([]);
+        expect(check.reachesRustls).toBe(true); // TLS moved to rustls, not switched off
         expect(check.lost).toEqual([]);
       }
+      for (const check of j.knowledgeOnly?.checks ?? []) expect(check).toMatchObject({ stillReaches: [], reachesRustls: true });
     }
   });
 });
@@ -89,9 +96,34 @@ describe("--write gives the manifests cargo judged (no cargo needed)", () => {
   });
 });
 
+describe("input errors: --write writes nothing, exits 2, and prints the whole report (no cargo needed)", () => {
+  it("has the cases", () => expect(inputErrorCases.length).toBeGreaterThanOrEqual(2));
+  it.each(inputErrorCases)("$id", { timeout: 60_000 }, async (c) => {
+    const { ws, cleanup } = copyCase(c) as { ws: string; cleanup: () => void };
+    try {
+      const files = manifestsOf(ws) as string[];
+      const original = files.map((f) => readFileSync(join(ws, f), "utf8"));
+      const json = await runCli(["--write", "--format", "json", "."], { cwd: ws });
+      expect(json.code).toBe(2);
+      const report = JSON.parse(json.stdout) as { findings: { fix: { fixable: boolean } | null }[]; problems: { severity: string }[]; write: { refused?: string; written: string[] } };
+      expect(report.problems.some((p) => p.severity === "error")).toBe(true);
+      expect(report.findings.some((f) => f.fix?.fixable)).toBe(true); // there was something to write…
+      expect(report.write.written).toEqual([]); // …and nothing was written
+      expect(report.write.refused).toMatch(/input has errors/);
+      const stylish = await runCli(["--write", "."], { cwd: ws });
+      expect(stylish.code).toBe(2);
+      expect(stylish.stdout).toMatch(/fixable with --write/);
+      expect(stylish.stderr).toMatch(/nothing written: the input has errors/);
+      expect(files.map((f) => readFileSync(join(ws, f), "utf8"))).toEqual(original);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 const hasCargo = spawnSync("cargo", ["--version"]).status === 0;
 describe.skipIf(!hasCargo || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("live: cargo judges --write again, against the committed registry-manifests/", () => {
-  it.concurrent.each(cases)("$id", { timeout: 180_000 }, async (c) => {
+  it.concurrent.each(allCases)("$id", { timeout: 180_000 }, async (c) => {
     const { judgement } = (await judgeCase(c, { runTool: tool })) as { judgement: Omit<Judged, "covers"> };
     expect(judgement.summary.problems).toEqual([]);
     const { covers: _covers, ...committed } = judged(c);
@@ -110,6 +142,7 @@ describe.skipIf(!hasCargo || process.env.TLS_AUDIT_SKIP_LIVE_CARGO === "1")("liv
     ["a --write that writes nothing", async (args: string[], cwd: string) => runCli(args.filter((a) => a !== "--write"), { cwd }), /still reaches native-tls, openssl, openssl-sys/],
     ["a manifest cargo rejects", sabotaged((t) => t.replace('"json"', '"no-such-feature"')), /cargo rejects the written manifests/],
     ["a lost feature", sabotaged((t) => t.replace('"cookies", ', "")), /lost features cookie_crate, cookie_store, cookies/],
+    ["TLS switched off", sabotaged((t) => t.replace(', "rustls-tls-native-roots"', "")), /reqwest \(normal\) reaches no rustls after the fix: TLS was switched off/],
   ] as const)("the judge catches %s", { timeout: 180_000 }, async (_name, runTool, problem) => {
     const { judgement } = (await judgeCase(control, { runTool })) as { judgement: Omit<Judged, "covers"> };
     expect(judgement.summary.verdict).toBe("FAILED");

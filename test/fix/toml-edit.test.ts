@@ -98,3 +98,28 @@ describe("planTextEdits: layout and style", () => {
     expect(after.dependencies!.reqwest).toEqual({ version: "0.11", "default-features": false, features: ["json", "rustls-tls", "charset", "http2"] });
   });
 });
+
+describe("planTextEdits: a list the change empties is removed, never left as features = []", () => {
+  const dropNative: Omit<DependencyChange, "manifest" | "keyPath"> = { removeFeatures: ["native-tls"], addFeatures: [] };
+  const dropNativeAndDefaults: Omit<DependencyChange, "manifest" | "keyPath"> = { disableDefaultFeatures: true, removeFeatures: ["native-tls"], addFeatures: [] };
+
+  it("inline table, features last", () => {
+    expect(fix(`[dependencies]\nreqwest = { version = "0.13", features = ["native-tls"] }\n`, deps, dropNative)).toBe(`[dependencies]\nreqwest = { version = "0.13" }\n`);
+  });
+
+  it("inline table, features first, with a trailing comma", () => {
+    expect(fix(`[dependencies]\nreqwest = { features = ["native-tls"], version = "0.13", }\n`, deps, dropNative)).toBe(`[dependencies]\nreqwest = { version = "0.13", }\n`);
+  });
+
+  it("inline table: turning the defaults off takes the emptied list's place", () => {
+    expect(fix(`[dependencies]\nreqwest = { version = "0.13", features = ["native-tls"] }\n`, deps, dropNativeAndDefaults)).toBe(`[dependencies]\nreqwest = { version = "0.13", default-features = false }\n`);
+  });
+
+  it("table form: the whole features line goes, a multi-line list included", () => {
+    expect(fix(`[dependencies.reqwest]\nversion = "0.13"\nfeatures = [\n    "native-tls",\n]\n\n[dependencies.serde]\nversion = "1"\n`, deps, dropNative)).toBe(`[dependencies.reqwest]\nversion = "0.13"\n\n[dependencies.serde]\nversion = "1"\n`);
+  });
+
+  it("dotted keys", () => {
+    expect(fix(`[dependencies]\nreqwest.version = "0.13"\nreqwest.features = ["native-tls"]\nserde = "1"\n`, deps, dropNative)).toBe(`[dependencies]\nreqwest.version = "0.13"\nserde = "1"\n`);
+  });
+});
