@@ -282,6 +282,18 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
     if (wanted && recipe.provider && wanted !== recipe.provider && available(noProvider)) {
       add.unshift(noProvider);
       const feature = PROVIDER_FEATURE[wanted];
+      // The provider comes through a rustls entry of the member's own: its feature must exist in the rustls the lock
+      // has, and a rustls the lock lacks cannot be checked at all (cargo would pick one, maybe without the feature).
+      const lockedRustls = child("rustls");
+      if (!lockedRustls) {
+        return { refused: `the ${wanted} provider needs rustls with \`${feature}\`, which Cargo.lock does not contain, so the change cannot be checked; add rustls with that feature and run cargo, or choose the other provider (--crypto)` };
+      }
+      if (lockedRustls.partial) {
+        return { refused: `only bundled knowledge describes rustls ${lockedRustls.version} here, so its \`${feature}\` feature cannot be checked; run \`cargo fetch\` first or use --online, or choose the other provider (--crypto)` };
+      }
+      if (!(feature in lockedRustls.features)) {
+        return { refused: `rustls ${lockedRustls.version} has no \`${feature}\` feature here, so the ${wanted} provider cannot be selected; choose the other provider (--crypto)` };
+      }
       providerEntry = {
         manifest: target.manifest,
         keyPath: [...decl.keyPath.slice(0, -1), "rustls"],
@@ -347,7 +359,8 @@ function childLookup(finding: Finding, metadata: MetadataLookup | undefined, loc
   return (pkg) => {
     const step = finding.path.find((s) => s.name === pkg);
     const version = step?.version ?? lockedVersions?.(pkg);
-    return version === undefined ? undefined : metadata?.lookup(pkg, version, step?.source ?? null);
+    // A crate off the path is looked up in the dependency's own registry, where the lock most likely has it.
+    return version === undefined ? undefined : metadata?.lookup(pkg, version, step?.source ?? finding.path[1]?.source ?? null);
   };
 }
 
