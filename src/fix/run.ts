@@ -10,6 +10,7 @@ import type { EffectiveDependency } from "../workspace/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { planProviderFix } from "./provider.js";
+import { enablerFinding } from "./enabler.js";
 import { withLocalPackages } from "../registry/local.js";
 import { rustlsCryptoProvider } from "../../rules/rustls-crypto-provider.js";
 import { satisfiesCargoReq } from "../util/cargo-semver.js";
@@ -157,10 +158,17 @@ export function runFixes(input: FixRunInput): FixOutcome {
     for (const finding of w.findings) {
       // Entries in the workspace that ask for the same crate at a compatible version: cargo unifies them.
       const siblings = locals.filter((l) => l.decl.package === finding.dependency && l.decl.pathDir === undefined && (l.decl.version === undefined || satisfiesCargoReq(finding.dependencyVersion, l.decl.version)));
-      const plan =
+      let plan =
         finding.ruleId === rustlsCryptoProvider.meta.id
           ? planProviderFix(finding, metadata, preferences)
           : planFix(finding, metadata, preferences, siblings, (name) => locked.get(name), { base: baseOf(finding.decl) });
+      // A native TLS crate the owner declares itself has no feature to switch; the declaration that turned the
+      // owner's feature on does (a's `reqwest` line for a [patch] fork's native-tls).
+      const enabler = !plan.fixable && finding.ruleId !== rustlsCryptoProvider.meta.id ? enablerFinding(finding, locals) : undefined;
+      if (!plan.fixable && enabler) {
+        const viaEnabler = planFix(enabler.finding, metadata, preferences, [], (name) => locked.get(name), { base: baseOf(enabler.target.decl) });
+        plan = viaEnabler.fixable ? { ...viaEnabler, description: `${enabler.target.label}: ${viaEnabler.description}` } : { fixable: false, reason: `${plan.reason}; through ${enabler.target.label}: ${viaEnabler.reason}` };
+      }
       if (!plan.fixable) {
         fixes.set(finding, plan);
         continue;
@@ -179,10 +187,13 @@ export function runFixes(input: FixRunInput): FixOutcome {
 
   // The resolver's view of each fixed dependency before any edit: its active features, to compare after.
   const watched = new Set([...plans.keys()].map((f) => f.dependency));
-  const plannedMembers = () => new Set([...plans.keys()].map((f) => `${f.workspace}\0${f.member}`));
+  // A finding lives in the builds of the members that reach it (a path package's, or another member's
+  // unification): the re-audit must resolve those builds, or a fix would look verified because nothing was looked at.
+  const buildsOf = (f: Finding) => (f.builds && f.builds.length > 0 ? f.builds : [f.member]);
+  const plannedMembers = () => new Set([...plans.keys()].flatMap((f) => buildsOf(f).map((b) => `${f.workspace}\0${b}`)));
   const before = plans.size > 0 ? buildProbe(watched) : undefined;
   if (before) input.reaudit(host, plannedMembers(), [before.rule]);
-  const built = (builds: Map<string, ProbedPackage[]>, f: Finding) => builds.get(`${f.workspace}\0${f.member}`);
+  const built = (builds: Map<string, ProbedPackage[]>, f: Finding) => builds.get(`${f.workspace}\0${buildsOf(f).includes(f.member) ? f.member : buildsOf(f)[0]}`);
 
   let files: FileRewrite[] = [];
   let verified = false;

@@ -58,8 +58,14 @@ describe("fixing through a [patch] fork", () => {
   it("plans from the fork's own features, not from knowledge of the registry reqwest", async () => {
     const dir = writeWorkspace({ ...files, "Cargo.lock": lock });
     const report = JSON.parse((await runCli(["--format", "json", dir], { cwd: dir })).stdout) as JsonReport;
-    // Knowledge of reqwest 0.12 would add "rustls-tls-native-roots", which the fork lacks: cargo would refuse it.
-    expect(report.findings[0]!.fix).toMatchObject({ fixable: true, description: `reqwest: default-features = false; add "rustls-tls"` });
+    // The finding is the fork's own native-tls entry; the fix is planned through a's reqwest line, which switches the
+    // fork's `default-tls` on, from the fork's [features]. Knowledge of reqwest 0.12 would add "rustls-tls-native-roots",
+    // which the fork lacks (cargo would refuse it); the fork's own "rustls-tls" enables no rustls crate, so moving to it
+    // would switch TLS off: no fix, and the reason says so.
+    const fix = report.findings[0]!.fix as { fixable: false; reason: string };
+    expect(fix.fixable).toBe(false);
+    expect(fix.reason).toContain(`through a's dependency: after the change ("rustls-tls"), reqwest 0.12.9 would reach no rustls crate: the edit would switch TLS off`);
+    expect(fix.reason).not.toContain("rustls-tls-native-roots");
   });
 });
 
