@@ -29,7 +29,8 @@ export function differentialCases(root: string): { suite: string; name: string; 
 
 export const tupleKey = (t: ExpectedTuple): string => `${t.member} → ${t.dependency} ${t.dependencyVersion} → ${t.banned} [${t.scope}]`;
 
-interface Expected {
+/** A case's expected.json, as far as these suites share it. */
+export interface Expected {
   suite: string;
   target: string;
   shape: string;

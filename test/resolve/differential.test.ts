@@ -7,16 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { liveRegistryUnavailable, REGISTRY_UNAVAILABLE, unavailableReason } from "../helpers/live.js";
-import { describeOwnAnswers, differentialCases, type ExpectedTuple } from "../helpers/differential.js";
+import { describeOwnAnswers, differentialCases, type Expected as SharedExpected } from "../helpers/differential.js";
 
 const root = join(import.meta.dirname, "../../fixtures/cargo-oracle");
 
-interface Expected {
-  suite: string;
-  target: string;
-  shape: string;
-  members: string[];
-  findings: Record<"default" | "all-features", ExpectedTuple[]>;
+interface Expected extends SharedExpected {
   buildFindings: unknown;
 }
 
