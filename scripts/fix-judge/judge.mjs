@@ -359,6 +359,38 @@ export async function judgeCase(c, { registryDir, runTool = defaultRunTool, keep
   }
 }
 
+const REJECTED_FEATURE = /depends on `([^`]+)` with feature `([^`]+)` but `[^`]+` does not have that feature/g;
+
+/**
+ * `cargo generate-lockfile`, taking out of the written manifests each feature cargo rejects that the Debian registry
+ * comments out (a feature Debian dropped from the crates.io crate), and trying again. Returns the last attempt and
+ * what was taken out; a rejected feature Debian did not drop is left for the caller to report.
+ */
+async function lockAcceptingDebianDrops(ws, config, edits) {
+  const directory = /directory\s*=\s*"([^"]+)"/.exec(config)?.[1];
+  // Cargo reads a config path relative to the directory that holds `.cargo/`.
+  const registry = directory && existsSync(resolve(ws, directory)) ? resolve(ws, directory) : undefined;
+  const debianDropped = [];
+  for (let attempt = 0; ; attempt++) {
+    const lock = await cargo(["generate-lockfile", "--offline"], ws);
+    const rejected = lock.code === 0 ? [] : [...lock.stderr.matchAll(REJECTED_FEATURE)].map((m) => ({ crate: m[1], feature: m[2] }));
+    if (lock.code === 0 || rejected.length === 0 || !registry || attempt >= 5) return { lock, debianDropped };
+    const dropped = rejected.filter(({ crate, feature }) =>
+      readdirSync(registry)
+        .filter((d) => d.startsWith(`${crate}-`))
+        .some((d) => existsSync(join(registry, d, "Cargo.toml")) && new RegExp(`^\\s*#.*"?${feature.replace(/[-.]/g, "\\$&")}"?`, "m").test(readFileSync(join(registry, d, "Cargo.toml"), "utf8"))),
+    );
+    if (dropped.length !== rejected.length) return { lock, debianDropped };
+    for (const { crate, feature } of dropped) {
+      debianDropped.push(`${crate}/${feature}`);
+      for (const f of edits) {
+        const text = readFileSync(join(ws, f), "utf8");
+        writeFileSync(join(ws, f), text.replaceAll(`, "${feature}"`, "").replaceAll(`"${feature}", `, "").replaceAll(`"${feature}"`, ""));
+      }
+    }
+  }
+}
+
 /**
  * The same case planned from the bundled knowledge alone (no directory source, an empty CARGO_HOME), as for a user
  * whose registry tls-audit cannot read: its fixes are written, then cargo resolves them against the case's registry.
@@ -381,8 +413,11 @@ async function judgeKnowledgeOnly(c, { registryDir, runTool, problems, findings 
     mkdirSync(join(ws, ".cargo"));
     writeFileSync(join(ws, ".cargo/config.toml"), config);
     if (edits.length === 0) return { edited: [], left: report.findings.length };
-    const lock = await cargo(["generate-lockfile", "--offline"], ws);
+    const { lock, debianDropped } = await lockAcceptingDebianDrops(ws, config, edits);
     const result = { edited: edits, acceptsManifests: lock.code === 0, checks: [] };
+    // Knowledge speaks of the crates.io crate; Debian patches some features out (reqwest's `macos-system-configuration`,
+    // commented out in its manifest). Such a feature is taken back out and the rest judged; anything else fails.
+    if (debianDropped.length > 0) result.debianDropped = debianDropped;
     if (lock.code !== 0) {
       problems.push(`knowledge-only fix: cargo rejects the written manifests: ${lock.stderr.trim().split("\n").slice(-2).join(" | ")}`);
       return result;

@@ -122,7 +122,9 @@ export function judgeInResolver(finding: Finding, before: ProbedPackage[] | unde
   // excuse: its other members (reqwest's `http2`) must stay.
   const seeds = was.features.filter((f) => removable.has(f) && f !== "default");
   const withNative = meta && !meta.partial ? activate(meta, seeds, false).features : new Set(seeds);
-  const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f) && !withNative.has(f));
+  // `__name` features are a crate's private plumbing (reqwest's `__tls`, which its rustls features switch on too): a
+  // capability lost is a public feature; TLS itself is checked below.
+  const lost = was.features.filter((f) => !now.features.includes(f) && !removable.has(f) && !withNative.has(f) && !f.startsWith("__"));
   if (lost.length > 0) return `the change would turn off ${lost.map((f) => `"${f}"`).join(", ")} of ${finding.dependency}, which ${lost.length === 1 ? "does" : "do"} not lead to native TLS`;
   if (after!.some((p) => p.via === finding.dependency && isRustlsCrate(p.name))) return undefined;
   // The lock may not hold the rustls crates yet (cargo adds them on the next build): ask the crate's own [features].
