@@ -250,7 +250,8 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
   return result;
 }
 
-function positionOf(manifest: string, span: { line: number; column: number }): { manifest: string; line: number; column: number } {
+/** A manifest position whose line and column are read through: a span's position costs a parse only when asked for. */
+export function positionOf(manifest: string, span: { line: number; column: number }): { manifest: string; line: number; column: number } {
   return {
     manifest,
     get line() {

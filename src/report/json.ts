@@ -148,8 +148,17 @@ export function toJsonReport(result: AuditResult, tool: { name: string; version:
 }
 
 function relativeEnabledAt(at: EnabledAt, rel: (path: string) => string): EnabledAt {
-  const { inheritedFrom, ...rest } = at;
-  const entry: EnabledAt = { ...rest, manifest: rel(at.manifest), line: at.line, column: at.column };
-  if (inheritedFrom) entry.inheritedFrom = { manifest: rel(inheritedFrom.manifest), line: inheritedFrom.line, column: inheritedFrom.column };
+  // The documented key order, whatever order the finding's object has.
+  const entry: EnabledAt = {
+    package: at.package,
+    dependency: at.dependency,
+    ...(at.feature !== undefined ? { feature: at.feature } : {}),
+    crate: at.crate,
+    ...(at.dependentFeature !== undefined ? { dependentFeature: at.dependentFeature } : {}),
+    manifest: rel(at.manifest),
+    line: at.line,
+    column: at.column,
+  };
+  if (at.inheritedFrom) entry.inheritedFrom = { manifest: rel(at.inheritedFrom.manifest), line: at.inheritedFrom.line, column: at.inheritedFrom.column };
   return entry;
 }

@@ -2,7 +2,7 @@
 import type { DependencyKind } from "../manifest/model.js";
 import type { ResolverVersion } from "../workspace/model.js";
 import { ActiveGraph, type ActiveEdge } from "./active-graph.js";
-import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
+import { evalCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
 import { FeaturesFor, resolveFeatures, type FeatureRequest, type ResolvedFeatures } from "./features.js";
 import type { PackageSet } from "../graph/relevant.js";
 import type { SummaryTable } from "./summary.js";
@@ -26,8 +26,8 @@ export interface MemberAnalysisOptions {
   lockReach?: (id: number) => ReadonlySet<number>;
   /** The packages worth resolving (`ResolveOptions.within`); undefined for all. */
   within?: PackageSet;
-  /** Reports a target key that cannot be parsed (the dependency is then kept, which is the sound choice). */
-  onBadCfg?: (spec: string, error: CfgParseError) => void;
+  /** A target key, parsed; null when it cannot be, and the dependency is then kept (the sound choice). */
+  cfgOf: (spec: string) => CfgExpr | null;
   /** Whether a lock id is a local package (a member or a path package): their dependencies are what findings are about. */
   isLocal: (id: number) => boolean;
   /**
@@ -86,19 +86,8 @@ export interface MemberAnalysis {
  * the build it is in.
  */
 export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): MemberAnalysis {
-  const parsedCfgs = new Map<string, CfgExpr | null>();
   const matches = (spec: string, target: TargetCfg): boolean => {
-    let expr = parsedCfgs.get(spec);
-    if (expr === undefined) {
-      try {
-        expr = parseCfg(spec);
-      } catch (error) {
-        if (!(error instanceof CfgParseError)) throw error;
-        options.onBadCfg?.(spec, error);
-        expr = null;
-      }
-      parsedCfgs.set(spec, expr);
-    }
+    const expr = options.cfgOf(spec);
     return expr === null || evalCfg(expr, target);
   };
   const targets = options.targets;

@@ -8,13 +8,13 @@ import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/
 import { analyzeMember, lockBoundFound, reachKey, type LocalEdge, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
 import type { ActiveEdge } from "./active-graph.js";
 import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
-import { explainEdge, explainFeature } from "./explain.js";
+import { explainEdge, explainFeature, type EdgeExplanation } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
 import { packagesReaching, type PackageSet } from "../graph/relevant.js";
 import { SummaryTable, type PackageSummary } from "./summary.js";
 import { featureRequestFor } from "./feature-request.js";
 import type { DirectDependency } from "../engine/types.js";
-import { roleOf } from "../engine/run.js";
+import { positionOf, roleOf } from "../engine/run.js";
 
 export interface WorkspaceResolutionOptions {
   request: FeatureRequest;
@@ -81,12 +81,23 @@ export function resolveWorkspace(
   const soundSummaries = new SummaryTable(graph, options.metadata, "all", completeSummaries);
   const packages = graph.lockfile.packages;
   const bannedIds = new Set(packages.filter((p) => banned.has(p.name)).map((p) => p.id));
-  const badCfgs = new Set<string>();
-  // Local manifests' bad keys are reported by the loader; one in a published crate's manifest is reported here.
-  const onBadCfg = (spec: string, error: Error) => {
-    if (badCfgs.has(spec) || workspace.problems.some((p) => p.code === "cfg-syntax" && p.message.startsWith(error.message))) return;
-    badCfgs.add(spec);
-    problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
+  // Each target key is parsed once for the whole workspace. Local manifests' bad keys are reported by the loader; one
+  // in a published crate's manifest is reported here, once.
+  const cfgs = new Map<string, CfgExpr | null>();
+  const cfgOf = (spec: string): CfgExpr | null => {
+    let expr = cfgs.get(spec);
+    if (expr !== undefined) return expr;
+    try {
+      expr = parseCfg(spec);
+    } catch (error) {
+      if (!(error instanceof CfgParseError)) throw error;
+      if (!workspace.problems.some((p) => p.code === "cfg-syntax" && p.message.startsWith(error.message))) {
+        problems.push({ severity: "warning", code: "cfg-syntax", message: `${error.message}; the dependency is kept for every target`, hint: "cargo rejects this target key too" });
+      }
+      expr = null;
+    }
+    cfgs.set(spec, expr);
+    return expr;
   };
   const audited = options.audited;
   const within =
@@ -103,7 +114,7 @@ export function resolveWorkspace(
   for (const [local, id] of graph.localIds) localById.set(id, local);
   const isLocal = (id: number) => localById.has(id);
   // `--target all`: every known target is built on its own, one per class of targets the build's cfg keys cannot tell apart.
-  const platforms = options.targets ? null : platformClasses(summaries, packages.length, within, onBadCfg);
+  const platforms = options.targets ? null : platformClasses(summaries, packages.length, within, cfgOf);
   const targets = options.targets ?? platforms!.representatives;
   const lockEdges = new Map<LocalPackage, LocalEdge[]>();
   const lockEdgesOf = (member: LocalPackage): LocalEdge[] => {
@@ -119,7 +130,7 @@ export function resolveWorkspace(
       separateTargets: platforms !== null,
       host: options.host,
       bannedIds,
-      onBadCfg,
+      cfgOf,
       lockReach: reachInLock,
       within,
       isLocal,
@@ -154,7 +165,6 @@ export function resolveWorkspace(
     found: ReachedBanned;
   }
   const builds = new Map<LocalPackage, MemberAnalysis>();
-  const all: BuildFinding[] = [];
   const possible = new Set<ReachedBanned>();
   /** Keys of what each build finds with default features, for `--all-features` conditions. */
   const defaultKeys = new Set<string>();
@@ -181,17 +191,17 @@ export function resolveWorkspace(
       }
     }
   }
-  for (const [build, found] of foundBy) for (const r of found) all.push({ build, found: r });
-
   // Findings by local package, then by direct dependency: `reach` is asked once per direct dependency.
   const byLocal = new Map<number, Map<number, BuildFinding[]>>();
-  for (const entry of all) {
-    const { from, to } = entry.found.direct;
-    let byDirect = byLocal.get(from);
-    if (!byDirect) byLocal.set(from, (byDirect = new Map()));
-    const list = byDirect.get(to);
-    if (list) list.push(entry);
-    else byDirect.set(to, [entry]);
+  for (const [build, list] of foundBy) {
+    for (const found of list) {
+      const { from, to } = found.direct;
+      let byDirect = byLocal.get(from);
+      if (!byDirect) byLocal.set(from, (byDirect = new Map()));
+      const entries = byDirect.get(to);
+      if (entries) entries.push({ build, found });
+      else byDirect.set(to, [{ build, found }]);
+    }
   }
 
   const stepFor = (id: number): PathStep => {
@@ -204,8 +214,8 @@ export function resolveWorkspace(
   };
 
   /** The local declaration that switched an edge on, when one of the build's local packages asked for it. */
-  const enablingDeclaration = (found: ReachedBanned, edge: ActiveEdge): EnabledAt | undefined => {
-    let { features, origin } = explainEdge(found.resolved, edge);
+  const enablingDeclaration = (found: ReachedBanned, edge: ActiveEdge, explained: EdgeExplanation): EnabledAt | undefined => {
+    let { features, origin } = explained;
     let feature = features[0];
     let of = edge.from;
     const seen = new Set<string>();
@@ -232,7 +242,8 @@ export function resolveWorkspace(
     const steps: PathStep[] = [{ name: owner.name, version: owner.version ?? "", source: null }];
     for (const edge of found.path) steps.push(stepFor(edge.to));
     found.path.forEach((edge, index) => {
-      const { features, origin } = explainEdge(found.resolved, edge);
+      const explained = explainEdge(found.resolved, edge);
+      const { features, origin } = explained;
       if (features.length > 0) {
         steps[index]!.features = features;
         steps[index]!.via = features[0];
@@ -240,35 +251,18 @@ export function resolveWorkspace(
           steps[index]!.enabledBy = { name: packages[origin.from]!.name, feature: origin.feature, local: packages[origin.from]!.source === null };
         }
       }
-      const enabling = enablingDeclaration(found, edge);
+      const enabling = enablingDeclaration(found, edge, explained);
       // Only a declaration other than the finding's own line needs naming: that line is where the finding points.
       if (enabling && !(enabling.local === owner && enabling.decl === found.direct.dep.decl)) {
-        steps[index]!.enabledAt = {
+        const inherited = enabling.decl.inheritedFrom;
+        steps[index]!.enabledAt = Object.assign(positionOf(enabling.local.manifest.file, enabling.decl.span), {
           package: enabling.local.name,
           dependency: enabling.decl.key,
           ...(enabling.feature ? { feature: enabling.feature } : {}),
           crate: enabling.crate,
           ...(enabling.dependentFeature ? { dependentFeature: enabling.dependentFeature } : {}),
-          manifest: enabling.local.manifest.file,
-          get line() {
-            return enabling.decl.span.line;
-          },
-          get column() {
-            return enabling.decl.span.column;
-          },
-        };
-        const inherited = enabling.decl.inheritedFrom;
-        if (inherited) {
-          steps[index]!.enabledAt!.inheritedFrom = {
-            manifest: inherited.file,
-            get line() {
-              return inherited.span.line;
-            },
-            get column() {
-              return inherited.span.column;
-            },
-          };
-        }
+          ...(inherited ? { inheritedFrom: positionOf(inherited.file, inherited.span) } : {}),
+        });
       }
     });
     return steps;
@@ -354,7 +348,8 @@ export function resolveWorkspace(
         if (atScope.length === 0) continue;
         // The package's own build explains it best; otherwise the first build by name, for stable output.
         const own = atScope.filter((e) => e.build === dependency.member);
-        const pool = own.length > 0 ? own : atScope.filter((e) => e.build.name === atScope.map((x) => x.build.name).sort()[0]);
+        const firstBuild = atScope.map((e) => e.build.name).sort()[0];
+        const pool = own.length > 0 ? own : atScope.filter((e) => e.build.name === firstBuild);
         const shown = [...pool].sort(
           (a, b) => b.found.path.length - a.found.path.length || Number(!packages[a.found.banned]!.name.endsWith("-sys")) - Number(!packages[b.found.banned]!.name.endsWith("-sys")),
         )[0]!;
@@ -428,20 +423,14 @@ interface PlatformClasses {
  * Targets that every `[target.'…']` key on the audited packages' edges treats alike build the same graph: one
  * resolution and walk per class answers for all of them. The summaries read here are those the resolution reads anyway.
  */
-function platformClasses(summaries: SummaryTable, count: number, within: PackageSet | undefined, onBadCfg: (spec: string, error: Error) => void): PlatformClasses {
+function platformClasses(summaries: SummaryTable, count: number, within: PackageSet | undefined, cfgOf: (spec: string) => CfgExpr | null): PlatformClasses {
   const specs = new Map<string, CfgExpr | null>();
   for (let id = 0; id < count; id++) {
     if (within !== undefined && within[id] !== 1) continue;
     for (const dep of summaries.get(id).dependencies) {
       // A dependency outside `within` is neither resolved nor walked: its key cannot change an answer.
       if (dep.target === null || specs.has(dep.target) || (within !== undefined && within[dep.to] !== 1)) continue;
-      try {
-        specs.set(dep.target, parseCfg(dep.target));
-      } catch (error) {
-        if (!(error instanceof CfgParseError)) throw error;
-        onBadCfg(dep.target, error);
-        specs.set(dep.target, null);
-      }
+      specs.set(dep.target, cfgOf(dep.target));
     }
   }
   const exprs = [...specs.values()].filter((e): e is CfgExpr => e !== null);
