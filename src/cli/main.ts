@@ -12,7 +12,7 @@ import { isWorkspace, loadWorkspace } from "../workspace/load.js";
 import { bannedCratesOf, mergeConfig, type Config } from "../config/config.js";
 import { loadConfig } from "../config/load.js";
 import { displayPath } from "../report/message.js";
-import type { Workspace } from "../workspace/model.js";
+import { localManifests, type Workspace } from "../workspace/model.js";
 import { nodeHost, type Host } from "../host/index.js";
 import { allTargetCfgs, KNOWN_TRIPLES, targetCfg } from "../../rules/data/targets.js";
 import { createMetadataChain, type MetadataChain } from "../registry/chain.js";
@@ -377,7 +377,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       if (!options.quiet || problem.severity === "error") io.stderr.write(`${formatProblem(problem, io.cwd, errPalette)}\n`);
     }
     const report = () => {
-      const sources = new Map(result.workspaces.flatMap((w) => [w.workspace.rootManifest, ...w.workspace.members.map((m) => m.manifest)]).map((m) => [m.file, m.text]));
+      const sources = new Map(result.workspaces.flatMap((w) => localManifests(w.workspace)).map((m) => [m.file, m.text]));
       // --quiet keeps errors only in what people read; machine formats stay complete.
       const shown: AuditResult = options.quiet && (format === "stylish" || format === "github")
         ? { problems: result.problems.filter((p) => p.severity === "error"), workspaces: result.workspaces.map((w) => ({ ...w, findings: w.findings.filter((f) => f.severity === "error"), problems: w.problems.filter((p) => p.severity === "error") })) }

@@ -9,7 +9,7 @@ import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import { unknownFeatures } from "../resolve/feature-request.js";
-import type { LocalPackage, Workspace } from "../workspace/model.js";
+import { localManifests, type LocalPackage, type Workspace } from "../workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
 import { refreshLock, refreshProblems } from "../lockfile/refresh.js";
@@ -199,7 +199,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     if (finding.possible && options.severity?.possible === "error" && (level ?? (finding.scope === "normal" ? "error" : "warning")) === "error") finding.severity = "error";
     return [finding];
   });
-  const texts = new Map([workspace.rootManifest, ...workspace.members.map((m) => m.manifest)].map((m) => [m.file, m.text]));
+  const texts = new Map(localManifests(workspace).map((m) => [m.file, m.text]));
   const { kept, suppressed, problems: allowProblems } = applyAllows(configured, options.allow ?? [], texts);
   problems.push(...allowProblems);
   // Ordering reads positions, and a manifest's positions cost a parse that checking a fix never needs.

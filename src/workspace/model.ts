@@ -37,3 +37,8 @@ export interface Workspace {
   lockfile?: Lockfile;
   problems: Problem[];
 }
+
+/** Every manifest a workspace's findings can point at: the root's, the members' and the path packages'. */
+export function localManifests(workspace: Workspace): Manifest[] {
+  return [workspace.rootManifest, ...workspace.members.map((m) => m.manifest), ...workspace.pathPackages.map((p) => p.manifest)];
+}

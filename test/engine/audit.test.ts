@@ -104,6 +104,16 @@ describe("audit with the lockfile graph", () => {
     expect(findings[0]).toMatchObject({ manifest: "/vendor/codegen/Cargo.toml", line: 7, pathPackage: true });
   });
 
+  it("honours an inline allow in a path package's manifest, where its finding points", () => {
+    const { findings, ws } = run({
+      "Cargo.toml": pkg("app", `[dependencies]\ncodegen = { path = "../vendor/codegen" }\n`),
+      "../vendor/codegen/Cargo.toml": pkg("codegen", `[build-dependencies]\nopenssl = "0.10" # tls-audit: allow(openssl) reason: signs artefacts at build time\n`),
+      "Cargo.lock": lockWith({ name: "app", dependencies: ["codegen"] }, { name: "codegen", dependencies: ["openssl"] }),
+    });
+    expect(findings).toEqual([]);
+    expect(ws.suppressed.map((s) => [s.finding.member, s.finding.dependency, s.reason])).toEqual([["codegen", "openssl", "signs artefacts at build time"]]);
+  });
+
   it("does not call a path package's optional dependency stale: cargo locks it only when a feature asks for it", () => {
     const { ws, findings } = run({
       "Cargo.toml": pkg("app", `[dependencies]\ncodegen = { path = "../vendor/codegen" }\n`),

@@ -35,6 +35,8 @@ describe("a normal dependency that reaches OpenSSL only through dev-dependency f
     const { stdout } = await run("stylish");
     const block = stdout.split("\n\n").find((b) => b.includes("openssl 0.10.68 is itself a native TLS crate"))!;
     expect(block).toContain("--> vendor/tlsy/Cargo.toml:10:1");
+    // The path package's own manifest is shown, as a member's would be.
+    expect(block).toContain(`10 | openssl = { path = "../openssl", optional = true }`);
     expect(block).toContain(`= path package tlsy, ${LABEL}\n`);
     expect(block).toContain("= in the build of app\n");
     expect(block).toContain("= native TLS switched on by `native` feature of tlsy, requested at vendor/helper/Cargo.toml:7\n");
