@@ -126,8 +126,9 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
   // A lock that cannot be read is an error of its own (exit 2): its workspace keeps the manifests-only view.
   const noLock = !workspace.lockfile && workspace.problems.some((p) => p.code === "lockfile-missing");
+  const audited = auditedCrates(banned, options.rules);
   // Under resolver 2 another member's features do not reach a member's build: a re-audit of a few members walks from them.
-  const refresh = () => refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, auditedCrates(banned, options.rules), options.resolution?.members);
+  const refresh = () => refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, audited, options.resolution?.members);
   const refreshed = workspace.lockfile || (options.resolution && noLock) ? (options.timings ? options.timings.time("refresh lock", refresh) : refresh()) : undefined;
   if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
   const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
@@ -158,7 +159,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
     }
   }
   if (graph && options.resolution) {
-    const settings = { ...options.resolution, audited: auditedCrates(banned, options.rules) };
+    const settings = { ...options.resolution, audited };
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
     resolved = options.timings ? options.timings.time("resolve", run) : run();
     problems.push(...(options.resolution.metadata?.problems ?? []));

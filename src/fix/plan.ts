@@ -355,7 +355,8 @@ function changeFor(target: LocalDeclaration, recipe: Recipe, preferences: FixPre
 }
 
 /** The locked version of each crate on the finding's path, for looking at the dependencies' own [features]. */
-function childLookup(finding: Finding, metadata: MetadataLookup | undefined, lockedVersions?: (name: string) => string | undefined): ChildLookup {
+/** A crate below the finding's dependency, at the version the path or the lock names, for its own [features]. */
+export function childLookup(finding: Finding, metadata: MetadataLookup | undefined, lockedVersions?: (name: string) => string | undefined): ChildLookup {
   return (pkg) => {
     const step = finding.path.find((s) => s.name === pkg);
     const version = step?.version ?? lockedVersions?.(pkg);

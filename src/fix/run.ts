@@ -8,7 +8,7 @@ import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { EffectiveDependency } from "../workspace/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
-import { planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
+import { childLookup, planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { planProviderFix } from "./provider.js";
 import { enablerFinding } from "./enabler.js";
 import { withLocalPackages } from "../registry/local.js";
@@ -129,11 +129,7 @@ export function judgeInResolver(finding: Finding, before: ProbedPackage[] | unde
   if (after!.some((p) => p.via === finding.dependency && isRustlsCrate(p.name))) return undefined;
   // The lock may not hold the rustls crates yet (cargo adds them on the next build): ask the crate's own [features].
   if (!meta) return undefined;
-  const child = (pkg: string) => {
-    const version = locked?.get(pkg);
-    return version === undefined ? undefined : metadata?.lookup(pkg, version, null);
-  };
-  if (reachesRustls(meta, now.features, false, child) === false) {
+  if (reachesRustls(meta, now.features, false, childLookup(finding, metadata, (name) => locked?.get(name))) === false) {
     return `after the change ${finding.dependency} ${finding.dependencyVersion} (features ${now.features.map((f) => `"${f}"`).join(", ") || "none"}) reaches no rustls crate: the edit would switch TLS off, not move it`;
   }
   return undefined;
