@@ -1,6 +1,7 @@
 // `--features` as cargo reads it for a workspace build: plain names for the members that have them, `member/feature`
 // for one member, `dependency/feature` for the members with that dependency; names no selected package has are errors.
 import type { LocalPackage } from "../workspace/model.js";
+import { withImplicitFeatures } from "./feature-value.js";
 import type { FeatureRequest } from "./features.js";
 
 /** Splits `-F "a,b c"` values the way cargo does. */
@@ -10,11 +11,8 @@ function requestedNames(request: FeatureRequest): string[] {
 
 /** Features a package's `-F` may name: its `[features]` and the implicit features of optional dependencies. */
 function featureNames(pkg: LocalPackage): Set<string> {
-  const names = new Set(Object.keys(pkg.manifest.features));
-  // An optional dependency named with `dep:` anywhere gets no implicit feature (cargo's rule since 1.60).
-  const explicit = new Set(Object.values(pkg.manifest.features).flatMap((values) => values.filter((v) => v.startsWith("dep:")).map((v) => v.slice(4))));
-  for (const dep of pkg.dependencies) if (dep.optional && !explicit.has(dep.key)) names.add(dep.key);
-  return names;
+  const optional = pkg.dependencies.filter((d) => d.optional).map((d) => d.key);
+  return new Set(withImplicitFeatures(pkg.manifest.features, optional).keys());
 }
 
 /** The request as `cargo build -p <member>` gets it from a workspace-wide `-F`: only what applies to that member. */
