@@ -7,6 +7,7 @@ import { createReadStream, existsSync, lstatSync, mkdtempSync, openSync, readdir
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { corpusDir } from "../helpers/memory-host.js";
 
 const repo = join(import.meta.dirname, "../..");
 const bin = join(repo, "bin/tls-audit.js");
@@ -92,7 +93,7 @@ describe("--output into what is not a new or regular file", () => {
     expect(readdirSync(dir)).toEqual(["stdout"]);
   });
 
-  const vector = join(repo, "../shared/corpus/vectordotdev__vector");
+  const vector = join(corpusDir, "vectordotdev__vector");
   it.skipIf(!existsSync("/proc/self/fd/1") || !existsSync(vector))("writes all of a report larger than a pipe's buffer into the standard output's pipe", () => {
     const dir = mkdtempSync(join(tmpdir(), "tls-audit-out-"));
     symlinkSync("/proc/self/fd/1", join(dir, "stdout"));

@@ -9,6 +9,7 @@ import { applyTextEdits, planManifestEdits, planTextEdits } from "../../src/fix/
 import * as entryWindows from "../../src/manifest/entry-window.js";
 import { tomlData } from "../../src/manifest/toml-ast.js";
 import { dependencyPaths, manifestsUnder, PUBLISHED_MANIFEST } from "../helpers/manifests.js";
+import { corpusDir } from "../helpers/memory-host.js";
 
 vi.mock("../../src/manifest/entry-window.js", async (original) => {
   const actual = await original<typeof import("../../src/manifest/entry-window.js")>();
@@ -36,7 +37,7 @@ function outcome<T>(run: () => T): T | string {
 
 const repo = join(import.meta.dirname, "../..");
 const inRepo = manifestsUnder(join(repo, "fixtures")).filter((f) => !PUBLISHED_MANIFEST.test(f));
-const inCorpus = manifestsUnder(join(repo, "../shared/corpus"));
+const inCorpus = manifestsUnder(corpusDir);
 
 /** Changes of every kind a fix makes: defaults off and a rustls feature in, a native feature out, nothing. */
 function changesFor(file: string, keyPath: string[], value: unknown): DependencyChange[] {

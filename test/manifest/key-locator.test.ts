@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { locateKeys } from "../../src/manifest/key-locator.js";
 import { tomlData } from "../../src/manifest/toml-ast.js";
 import { dependencyPaths, manifestsUnder, PUBLISHED_MANIFEST as published } from "../helpers/manifests.js";
+import { corpusDir } from "../helpers/memory-host.js";
 
 type Table = Record<string, unknown>;
 const repo = join(import.meta.dirname, "../..");
@@ -30,7 +31,7 @@ function referencePosition(program: AST.TOMLProgram, prefix: string[]): { line: 
   return entry && { line: entry.node.loc.start.line, column: entry.node.loc.start.column + 1 };
 }
 
-const corpus = join(repo, "../shared/corpus");
+const corpus = corpusDir;
 // Published crates' manifests are `[dependencies.x]` tables, which the locator leaves to toml-eslint-parser; they
 // never need a span. Workspace manifests are the point.
 const inRepo = manifestsUnder(join(repo, "fixtures"));
