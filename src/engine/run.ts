@@ -52,6 +52,11 @@ export interface WorkspaceAudit {
   sources?: { name: string; version: string; provider: string; origin?: string }[];
   /** Findings an allow entry or an inline allow took out, with the reason given. */
   suppressed: Suppression[];
+  /**
+   * Runs more rules' `memberBuild` over the builds this audit already resolved, reporting nothing: what a fix's
+   * verification records of the builds before any edit, without resolving them again.
+   */
+  inspectBuilds(rules: readonly Rule[]): void;
 }
 
 const SCOPE_RANK: Record<Scope, number> = { normal: 0, build: 1, dev: 2 };
@@ -171,21 +176,22 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   }
 
   const dependencies = directDependencies(workspace, graph, banned);
+  const direct = new Map(dependencies.filter((d) => d.lockId !== undefined).map((d) => [`${graph?.localIds.get(d.member)}\0${d.lockId}`, d]));
+  const memberBuilds = (handlers: ReturnType<Rule["create"]>, looked: Rule["meta"]["buildCrates"]) => {
+    if (!handlers.memberBuild || !looked || !resolved) return;
+    for (const member of workspace.members) {
+      const built = resolved.built(member, looked === "all" ? undefined : new Set(looked)).flatMap((p) => {
+        const dependency = direct.get(`${p.owner}\0${p.via}`);
+        // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
+        return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
+      });
+      handlers.memberBuild(member, built);
+    }
+  };
   const runRules = () => {
     rules.forEach((handlers, index) => {
       if (handlers.directDependency) for (const dependency of dependencies) handlers.directDependency(dependency);
-      const looked = options.rules[index]!.meta.buildCrates;
-      if (handlers.memberBuild && looked && resolved) {
-        const direct = new Map(dependencies.filter((d) => d.lockId !== undefined).map((d) => [`${graph!.localIds.get(d.member)}\0${d.lockId}`, d]));
-        for (const member of workspace.members) {
-          const built = resolved.built(member, looked === "all" ? undefined : new Set(looked)).flatMap((p) => {
-            const dependency = direct.get(`${p.owner}\0${p.via}`);
-            // `features` stays a getter: sorting every built crate's features would dominate large workspaces.
-            return dependency ? [{ name: p.name, version: p.version, get features() { return p.features; }, exact: p.exact, dependency, path: p.path }] : [];
-          });
-          handlers.memberBuild(member, built);
-        }
-      }
+      memberBuilds(handlers, options.rules[index]!.meta.buildCrates);
     });
   };
   if (options.timings) options.timings.time("rules", runRules);
@@ -205,7 +211,13 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   problems.push(...allowProblems);
   // Ordering reads positions, and a manifest's positions cost a parse that checking a fix never needs.
   const sorted = options.unordered ? kept : kept.sort((a, b) => a.manifest.localeCompare(b.manifest) || a.line - b.line || SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope]);
-  return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources(), suppressed };
+  const inspectBuilds = (more: readonly Rule[]) => {
+    for (const rule of more) {
+      const context: RuleContext = { workspace, bannedCrates: banned, reach: (dependency) => reach(dependency), report: () => {} };
+      memberBuilds(rule.create(context), rule.meta.buildCrates);
+    }
+  };
+  return { workspace, resolution, findings: sorted, problems, sources: resolved?.sources(), suppressed, inspectBuilds };
 }
 
 /** The crates an audit looks for: the banned ones, and those rules look at in builds ("all" for every crate). */

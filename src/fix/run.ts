@@ -190,7 +190,8 @@ export function runFixes(input: FixRunInput): FixOutcome {
   const buildsOf = (f: Finding) => (f.builds && f.builds.length > 0 ? f.builds : [f.member]);
   const plannedMembers = () => new Set([...plans.keys()].flatMap((f) => buildsOf(f).map((b) => `${f.workspace}\0${b}`)));
   const before = plans.size > 0 ? buildProbe(watched) : undefined;
-  if (before) input.reaudit(host, plannedMembers(), [before.rule]);
+  // The audit's own resolution answers for the unedited files: the crates watched are all inside what it resolved.
+  if (before) for (const w of result.workspaces) w.inspectBuilds([before.rule]);
   const built = (builds: Map<string, ProbedPackage[]>, f: Finding) => builds.get(`${f.workspace}\0${buildsOf(f).includes(f.member) ? f.member : buildsOf(f)[0]}`);
 
   let files: FileRewrite[] = [];
