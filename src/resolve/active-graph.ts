@@ -95,6 +95,7 @@ export class ActiveGraph {
       gain(packageKey(target, FeaturesFor.Normal), own);
       gain(packageKey(target, FeaturesFor.Host), own);
     });
+    const built = this.resolved.built;
     for (let head = 0; head < queue.length; head++) {
       const key = queue[head]!;
       queued.delete(key);
@@ -103,6 +104,8 @@ export class ActiveGraph {
       const fk: FeaturesFor = key & 1;
       const procMacro = this.summaries.get(id).procMacro;
       for (const { from, dep } of this.summaries.incoming(id)) {
+        // A dependent outside the build is never walked: the walk only follows edges the resolution activated.
+        if (!built.has(from)) continue;
         for (let fromFor: FeaturesFor = FeaturesFor.Normal; fromFor <= FeaturesFor.Host; fromFor++) {
           if (toForOf(fromFor, dep, procMacro) !== fk || !this.isActive(from, fromFor, dep)) continue;
           gain(packageKey(from, fromFor), mask);

@@ -2,7 +2,7 @@
 import type { DependencyKind } from "../manifest/model.js";
 import type { ResolverVersion } from "../workspace/model.js";
 import { ActiveGraph, type ActiveEdge } from "./active-graph.js";
-import { evalCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
+import type { TargetCfg } from "./cfg.js";
 import { FeaturesFor, resolveFeatures, type FeatureRequest, type ResolvedFeatures } from "./features.js";
 import type { PackageSet } from "../graph/relevant.js";
 import type { SummaryTable } from "./summary.js";
@@ -26,8 +26,8 @@ export interface MemberAnalysisOptions {
   lockReach?: (id: number) => ReadonlySet<number>;
   /** The packages worth resolving (`ResolveOptions.within`); undefined for all. */
   within?: PackageSet;
-  /** A target key, parsed; null when it cannot be, and the dependency is then kept (the sound choice). */
-  cfgOf: (spec: string) => CfgExpr | null;
+  /** Whether a target key holds on a target; a key that cannot be parsed holds everywhere (the sound choice). */
+  matches: (spec: string, target: TargetCfg) => boolean;
   /** Whether a lock id is a local package (a member or a path package): their dependencies are what findings are about. */
   isLocal: (id: number) => boolean;
   /**
@@ -86,10 +86,7 @@ export interface MemberAnalysis {
  * the build it is in.
  */
 export function analyzeMember(summaries: SummaryTable, root: number, options: MemberAnalysisOptions): MemberAnalysis {
-  const matches = (spec: string, target: TargetCfg): boolean => {
-    const expr = options.cfgOf(spec);
-    return expr === null || evalCfg(expr, target);
-  };
+  const { matches } = options;
   const targets = options.targets;
   const resolutionPlatform = targets && ((spec: string, forHost: boolean) => (forHost ? matches(spec, options.host) : targets.some((t) => matches(spec, t))));
 
@@ -107,7 +104,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     let resolved = resolutions.get(key);
     if (!resolved) {
       const platformActive = own ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : (resolutionPlatform ?? undefined);
-      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, within: options.within });
+      const platformKey = platformActive && `${options.host.triple}\0${own ? target.triple : targets!.map((t) => t.triple).join(",")}`;
+      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, platformKey, within: options.within });
       resolutions.set(key, resolved);
     }
     return resolved;

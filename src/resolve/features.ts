@@ -28,6 +28,11 @@ export interface ResolveOptions {
    */
   platformActive?: (target: string, forHost: boolean) => boolean;
   /**
+   * Names what `platformActive` decides (the host and target triples): resolutions with the same key share each
+   * package's active declarations, as those without a platform filter do.
+   */
+  platformKey?: string;
+  /**
    * The packages worth resolving (see `packagesReaching`): the resolution does not descend into the others. A package's
    * features come only from its dependents, so when the set holds every dependent of its members, their features are
    * exactly cargo's. Undefined for every package.
@@ -47,6 +52,8 @@ export interface ResolvedFeatures {
   /** Optional dependencies activated, by name in toml. */
   dependencies: Map<number, Map<string, ActivationCause>>;
   decoupleHostDeps: boolean;
+  /** Lock ids of the packages the build compiles (for any FeaturesFor): no active edge leads outside them. */
+  built: ReadonlySet<number>;
 }
 
 export const packageKey = (id: number, fk: FeaturesFor) => id * 2 + fk;
@@ -65,7 +72,7 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
 /** `all`: the declarations activation descends into (inside `within`); `byName`: every active declaration. */
 type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
-const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; slots: ActiveDeps[] }>();
+const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; byPlatform: Map<string, ActiveDeps[]> }>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
 const parsedValues = new Map<string, FeatureValue>();
 function featureValue(text: string): FeatureValue {
@@ -115,10 +122,11 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
    * filter they depend only on the summary and a few flags, so every member's resolution shares them.
    */
   const depsOf = (summary: PackageSummary, fk: FeaturesFor): ActiveDeps => {
-    const slot = ignoreInactiveTargets ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
+    const platformKey = ignoreInactiveTargets ? options.platformKey : "";
+    const slot = platformKey === undefined ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
     const key = packageKey(summary.id, fk);
     const shared = sharedActiveDeps.get(summary);
-    const cached = slot === -1 ? activeDeps.get(key) : shared !== undefined && shared.within === within ? shared.slots[slot] : undefined;
+    const cached = slot === -1 ? activeDeps.get(key) : shared !== undefined && shared.within === within ? shared.byPlatform.get(platformKey!)?.[slot] : undefined;
     if (cached) return cached;
     const all: ActiveDep[] = [];
     const byName = new Map<string, ActiveDep[]>();
@@ -140,8 +148,10 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     if (slot === -1) activeDeps.set(key, result);
     else {
       let kept = sharedActiveDeps.get(summary);
-      if (kept === undefined || kept.within !== within) sharedActiveDeps.set(summary, (kept = { within, slots: [] }));
-      kept.slots[slot] = result;
+      if (kept === undefined || kept.within !== within) sharedActiveDeps.set(summary, (kept = { within, byPlatform: new Map() }));
+      let slots = kept.byPlatform.get(platformKey!);
+      if (!slots) kept.byPlatform.set(platformKey!, (slots = []));
+      slots[slot] = result;
     }
     return result;
   };
@@ -236,5 +246,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   if (request.allFeatures) for (const name of rootSummary.features.keys()) requested.push({ type: "feature", name });
   if (trackForHost && rootSummary.procMacro) activatePkg(root, FeaturesFor.Normal, requested, REQUESTED);
   activatePkg(root, trackForHost && rootSummary.procMacro ? FeaturesFor.Host : FeaturesFor.Normal, requested, REQUESTED);
-  return { features, dependencies, decoupleHostDeps };
+  const built = new Set<number>();
+  for (const key of processed) built.add(key >> 1);
+  return { features, dependencies, decoupleHostDeps, built };
 }

@@ -99,6 +99,18 @@ export function resolveWorkspace(
     cfgs.set(spec, expr);
     return expr;
   };
+  // Whether a key holds on a target, asked for every edge of every walk: decided once per (target, key).
+  const matched = new Map<TargetCfg, Map<string, boolean>>();
+  const matches = (spec: string, target: TargetCfg): boolean => {
+    let byKey = matched.get(target);
+    if (!byKey) matched.set(target, (byKey = new Map()));
+    let holds = byKey.get(spec);
+    if (holds === undefined) {
+      const expr = cfgOf(spec);
+      byKey.set(spec, (holds = expr === null || evalCfg(expr, target)));
+    }
+    return holds;
+  };
   const audited = options.audited;
   const within =
     audited === "all"
@@ -130,7 +142,7 @@ export function resolveWorkspace(
       separateTargets: platforms !== null,
       host: options.host,
       bannedIds,
-      cfgOf,
+      matches,
       lockReach: reachInLock,
       within,
       isLocal,
