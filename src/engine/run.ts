@@ -8,6 +8,7 @@ import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
 import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
+import { isFindingDependency } from "../resolve/analyze.js";
 import { unknownFeatures } from "../resolve/feature-request.js";
 import { localManifests, type LocalPackage, type Workspace } from "../workspace/model.js";
 import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "../config/config.js";
@@ -248,14 +249,14 @@ export function directDependencies(workspace: Workspace, graph: DependencyGraph 
     return result;
   }
   const localIds = new Set(graph.localIds.values());
+  const isLocal = (id: number) => localIds.has(id);
+  const bannedIds = new Set([...localIds].filter((id) => banned.has(graph.lockfile.packages[id]!.name)));
   for (const local of [...workspace.members, ...workspace.pathPackages]) {
     const id = graph.localIds.get(local);
     if (id === undefined) continue;
     const seen = new Set<number>();
     for (const edge of [...graph.edges[id]!].sort((a, b) => SCOPE_RANK[a.kind] - SCOPE_RANK[b.kind])) {
-      // A vendored banned crate is a finding even as a path package; other local packages have findings of their own.
-      const toLocal = localIds.has(edge.to) && !banned.has(graph.lockfile.packages[edge.to]!.name);
-      if (!edge.decl || toLocal || seen.has(edge.to)) continue;
+      if (!edge.decl || !isFindingDependency(edge.to, isLocal, bannedIds) || seen.has(edge.to)) continue;
       seen.add(edge.to);
       result.push({ member: local, decl: edge.decl, lockId: edge.to });
     }

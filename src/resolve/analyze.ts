@@ -60,6 +60,12 @@ const SCOPES: { scope: Scope; edgeKinds: ReadonlySet<DependencyKind>; hasDevUnit
 /** One (local package, direct dependency, banned crate) triple, whatever the scope and the names given the package. */
 export const reachKey = (local: number, direct: number, banned: number): string => `${local}\0${direct}\0${banned}`;
 
+/**
+ * Whether a local package's dependency is one its findings are about: any non-local package, and a banned crate even
+ * when vendored as a path package. Another local package's own dependencies are that package's findings.
+ */
+export const isFindingDependency = (id: number, isLocal: (id: number) => boolean, bannedIds: ReadonlySet<number>): boolean => !isLocal(id) || bannedIds.has(id);
+
 /** A local package and one of its non-local direct dependencies, by lock id. */
 export type LocalEdge = readonly [local: number, direct: number];
 
@@ -131,8 +137,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       if (othersInLock) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
       for (const [local, localFor] of locals) {
         for (const direct of graph.edges(local, localFor)) {
-          // Another local package's own dependencies are its findings; a vendored banned crate is one here.
-          if (options.isLocal(direct.to) && !options.bannedIds.has(direct.to)) continue;
+          if (!isFindingDependency(direct.to, options.isLocal, options.bannedIds)) continue;
           for (const banned of graph.reachedTargets(direct.to, direct.toFor, options.bannedIds)) {
             const key = reachKey(local, direct.to, banned);
             const previous = found.get(key);

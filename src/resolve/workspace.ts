@@ -5,7 +5,7 @@ import type { DependencyGraph } from "../graph/model.js";
 import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
-import { analyzeMember, lockBoundFound, reachKey, type LocalEdge, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
+import { analyzeMember, isFindingDependency, lockBoundFound, reachKey, type LocalEdge, type MemberAnalysis, type ReachedBanned } from "./analyze.js";
 import type { ActiveEdge } from "./active-graph.js";
 import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature, type EdgeExplanation } from "./explain.js";
@@ -414,7 +414,7 @@ function localEdgesInLock(
       // Cargo builds the dev-dependencies of the member alone.
       if (edge.kind === "dev" && at !== root) continue;
       if (within !== undefined && within[edge.to] !== 1) continue;
-      if (!isLocal(edge.to) || bannedIds.has(edge.to)) pairs.push([at, edge.to]);
+      if (isFindingDependency(edge.to, isLocal, bannedIds)) pairs.push([at, edge.to]);
       if (isLocal(edge.to) && !seen.has(edge.to)) {
         seen.add(edge.to);
         queue.push(edge.to);
