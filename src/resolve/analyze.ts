@@ -83,6 +83,11 @@ export interface MemberAnalysis {
   /** What `cargo build -p <member>` compiles: the normal-scope graph (first requested target, or all). */
   build: ActiveGraph;
   buildFeatures: ResolvedFeatures;
+  /**
+   * Whether some resolution of the build reached a package without complete metadata. Without one, a pass over
+   * sound summaries, which differ only for such packages, would resolve exactly the same builds.
+   */
+  reachedIncomplete: boolean;
 }
 
 /**
@@ -152,5 +157,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       }
     }
   }
-  return { found: [...found.values()], build: build!, buildFeatures: resolutionFor(false, targets?.[0] ?? null) };
+  const buildFeatures = resolutionFor(false, targets?.[0] ?? null);
+  const reachedIncomplete = [...resolutions.values()].some((resolved) => [...resolved.built].some((id) => summaries.get(id).incomplete));
+  return { found: [...found.values()], build: build!, buildFeatures, reachedIncomplete };
 }
