@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: whole-process cold runs of the built CLI next to `node -e 0` (the floor) and, on the same
-// Debian-registry workspaces, next to cargo. Checks the targets of issue 6 and writes bench/results/latest.{json,md}.
+// Debian-registry workspaces, next to cargo. Checks the targets of issue 6 and, for runs after a manifest edit, those of
+// issue 16 (each run paired with its reference, the median of per-pair ratios); writes bench/results/latest.{json,md}.
 //
 //   BENCH_RUNS=10        measured runs per row, after one warm-up run each (the issue asks for at least 10)
 //   BENCH_ONLY=a,b       only rows whose label contains one of these substrings (case-insensitive); the floor always runs
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { generate } from "./synthetic.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -101,17 +102,21 @@ function pointAt(dir, registry) {
   writeFileSync(join(dir, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "${registry}"\n[net]\noffline = true\n`);
 }
 
-/** A temp copy of one case (nothing is written into fixtures/, cargo may write into the workspace). */
-const debianCase = once((suite, name) => {
+/**
+ * A temp copy of one case (nothing is written into fixtures/, cargo may write into the workspace). A `variant` gets a
+ * copy of its own, so that rows which edit it leave the others' (cached) runs alone.
+ */
+const debianCase = once((suite, name, variant = "") => {
   const registry = debianRegistry(suite);
   if (!registry) return;
-  const ws = join(tmp, "debian", suite, name);
+  const ws = join(tmp, variant ? `debian-${variant}` : "debian", suite, name);
   cpSync(join(oracle, suite, "cases", name), ws, { recursive: true });
   rmSync(join(ws, "expected.json"));
   pointAt(ws, registry);
   return ws;
 });
 
+const TREE_ARGS = ["tree", "--offline", "-e", "features", "-i", "openssl-sys", "--target", "all"];
 const cargoRow = (suite, name, args) => () => {
   if (!cargoBin) return;
   const ws = debianCase(suite, name);
@@ -124,7 +129,8 @@ const AGGREGATE_SUITE = "bookworm";
 
 // ---- rows: label (what BENCH_ONLY matches) and a lazy spec, prepared only when the row is selected ----
 const FLOOR = "node -e 0 (floor)";
-const rows = [[FLOOR, () => ({ cmd: process.execPath, args: ["-e", "0"], ok: [0] })]];
+const floorSpec = () => ({ cmd: process.execPath, args: ["-e", "0"], ok: [0] });
+const rows = [[FLOOR, floorSpec]];
 // Lower bounds of our own: start-up with the CLI loaded, and (per workspace, below) reading and parsing the TOML
 // any audit must read, with nothing else done. They show how much of a target's budget is left for the audit.
 const STARTUP = "tls-audit --version (start-up, CLI loaded)";
@@ -183,7 +189,7 @@ for (const [suite, name] of DEBIAN) {
     const ws = debianCase(suite, name);
     return ws && tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: mkdtempSync(join(tmp, "cache-")) } });
   }]);
-  rows.push([`${label}: cargo tree -e features -i openssl-sys`, cargoRow(suite, name, ["tree", "--offline", "-e", "features", "-i", "openssl-sys", "--target", "all"])]);
+  rows.push([`${label}: cargo tree -e features -i openssl-sys`, cargoRow(suite, name, TREE_ARGS)]);
   rows.push([`${label}: cargo metadata`, cargoRow(suite, name, ["metadata", "--offline", "--format-version", "1"])]);
 }
 const aggregateCases = readdirSync(join(oracle, AGGREGATE_SUITE, "cases")).sort();
@@ -208,6 +214,73 @@ for (const [packages, members] of SCALE) {
   }]);
 }
 
+// ---- after an edit (issue 16): real work with the crate manifests cached, each run paired with its reference ----
+// Before every run a comment line is appended to the workspace's root Cargo.toml, so the run cache (a replay of an
+// unchanged run) cannot answer, while the parsed crate manifests kept in the row's own cache dir still can (vector's
+// are on disk only when $CARGO_HOME/registry/src holds them; otherwise its crates' data are the bundled knowledge).
+// Each audit run is paired with a run of the reference, in alternating order, and the row reports the median of the
+// per-pair ratios: a burst of load on this shared machine then falls on both halves of a pair alike.
+const AFTER_EDIT = "after an edit";
+const lockedCount = (dir) => readFileSync(join(dir, "Cargo.lock"), "utf8").match(/^\[\[package\]\]$/gm)?.length ?? 0;
+/** Appends `# bench edit N` to the root manifest: every audit reads it, and its size and time change each time. */
+function editor(ws) {
+  let n = 0;
+  return () => appendFileSync(join(ws, "Cargo.toml"), `# bench edit ${++n}\n`);
+}
+const pairedRows = [];
+pairedRows.push({ label: `vector ${AFTER_EDIT}: tls-audit ÷ node -e 0`, target: "vector after an edit ≤ 2.0× node -e 0", limit: 2, prepare: () => {
+  const src = join(corpus, "vectordotdev__vector");
+  if (!existsSync(src)) return note(`vector ${AFTER_EDIT} skipped: ${src} missing`);
+  const ws = join(tmp, "vector-edit");
+  cpSync(src, ws, { recursive: true });
+  const cacheDir = mkdtempSync(join(tmp, "cache-"));
+  const audit = tlsAudit(["--format", "json", ws], { env: { TLS_AUDIT_CACHE_DIR: cacheDir } });
+  return { workspace: "vectordotdev__vector", reference: "node -e 0", audit, ref: floorSpec(), ws, cacheDir, lockedPackages: lockedCount(ws) };
+} });
+// The case of fixtures/cargo-oracle with the most locked packages (148; every case of every suite counted) that has
+// openssl-sys in its lock, so `cargo tree -i` has work: a root package that is also the workspace, with a path member.
+const [EDIT_SUITE, EDIT_CASE] = ["trixie", "octocrab-22"];
+const editCaseDir = join(oracle, EDIT_SUITE, "cases", EDIT_CASE);
+const editCasePackages = existsSync(editCaseDir) ? lockedCount(editCaseDir) : "?";
+pairedRows.push({
+  label: `debian ${EDIT_SUITE}/${EDIT_CASE} (${editCasePackages} packages) ${AFTER_EDIT}: tls-audit ÷ cargo tree`,
+  target: `Debian ${editCasePackages}-package workspace after an edit ≤ 0.5× cargo tree -e features -i openssl-sys --target all`,
+  limit: 0.5,
+  prepare: () => {
+    if (!cargoBin) return; // noted once above
+    if (!existsSync(editCaseDir)) return note(`${EDIT_SUITE}/${EDIT_CASE} ${AFTER_EDIT} skipped: ${editCaseDir} missing (fixtures regenerated? pick the largest case again)`);
+    const ws = debianCase(EDIT_SUITE, EDIT_CASE, "edit");
+    if (!ws) return;
+    const cacheDir = mkdtempSync(join(tmp, "cache-"));
+    const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
+    const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
+    return { workspace: `debian ${EDIT_SUITE}/${EDIT_CASE}`, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages: editCasePackages };
+  },
+});
+
+/**
+ * Proves, once per row, that the measured audit runs do the work: the row's run cache holds the unedited run of this
+ * very command and would replay it, and may no longer once the root Cargo.toml has a new line. The check is the run
+ * cache's own (stillValid, src/host/result-cache.ts: every file a run read is a dependency, compared by stamp).
+ */
+function proveNoReplay(p, { stillValid, nodeHost, RACY_MS }) {
+  // A run over files written less than RACY_MS before is never stored: let the copy age first.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, p.preparedAt + RACY_MS + 100 - Date.now()));
+  measure(p.audit);
+  const runsDir = join(p.cacheDir, "runs");
+  const entries = existsSync(runsDir) ? readdirSync(runsDir).filter((f) => f.endsWith(".json")) : [];
+  if (entries.length !== 1) throw new Error(`no proof that edits defeat the run cache: ${entries.length} run cache entries after one unedited run, not 1`);
+  const { dependencies } = JSON.parse(readFileSync(join(runsDir, entries[0]), "utf8"));
+  const manifest = join(p.ws, "Cargo.toml");
+  if (!dependencies.some(([op, arg]) => op.startsWith("read") && arg === manifest)) throw new Error(`the cached run did not read ${manifest}`);
+  // The recorded environment variables are the run's, not this script's.
+  const env = { ...baseEnv, ...p.audit.env };
+  const host = { ...nodeHost, env: (name) => env[name] };
+  if (!stillValid(host, dependencies)) throw new Error("the run cache would not replay even the unedited run");
+  p.edit();
+  if (stillValid(host, dependencies)) throw new Error("the run cache would still replay the run after an edit");
+}
+
 // ---- run ----
 const shorten = (s) => String(s).replaceAll(tmp, "$TMP").replaceAll(join(repo, "../shared"), "../shared").replaceAll(repo + "/", "").replace(process.execPath, "node").replace(cargoBin?.cmd ?? "\0", "cargo");
 const summary = ({ cmd, args }) => [cmd, ...(args.length > 12 ? [...args.slice(0, 6), `… (${args.length - 6} more)`] : args)].map(shorten).join(" ");
@@ -215,10 +288,18 @@ const results = [];
 const row = (label) => results.find((r) => r.label === label);
 const failed = new Set();
 console.log(`${runs} runs per row after a warm-up; peak RSS from ${timeBin ?? "process.resourceUsage (node rows only)"}; cargo: ${cargoBin ? `${cargoBin.version} (${cargoBin.cmd})` : "not installed"}`);
+const selected = (label) => !only.length || only.some((o) => label.toLowerCase().includes(o));
 const live = rows
-  .filter(([label]) => label === FLOOR || !only.length || only.some((o) => label.toLowerCase().includes(o)))
+  .filter(([label]) => label === FLOOR || selected(label))
   .map(([label, prepare]) => ({ label, spec: prepare(), samples: [] }))
   .filter((r) => r.spec);
+const pairs = pairedRows
+  .filter((p) => selected(p.label))
+  .map(({ prepare, ...p }) => {
+    const spec = prepare();
+    return spec && { ...p, ...spec, edit: editor(spec.ws), preparedAt: Date.now(), samples: [] };
+  })
+  .filter(Boolean);
 const attempt = (r, fn) => {
   try {
     fn();
@@ -236,10 +317,27 @@ if (cachedRows.length > 0) {
   await new Promise((done) => setTimeout(done, 2_100));
   for (const r of cachedRows) attempt(r, () => measure(r.spec));
 }
+if (pairs.length > 0) {
+  const host = Object.assign({}, ...(await Promise.all(["result-cache.js", "index.js"].map((f) => import(pathToFileURL(join(repo, "dist/src/host", f)).href)))));
+  // The last step is the warm-up proper: a first run after an edit (it leaves the crate manifests parsed in the
+  // row's cache dir).
+  const steps = [(p) => measure(p.ref), (p) => proveNoReplay(p, host), (p) => (p.edit(), measure(p.audit))];
+  for (const p of pairs) for (const step of steps) if (!failed.has(p.label)) attempt(p, () => step(p));
+}
+/** One pair: the reference and the audit, each right after an edit, in alternating order. */
+function measurePair(p, i) {
+  const pair = { order: i % 2 ? "tls-audit first" : "reference first" };
+  for (const side of i % 2 ? ["audit", "ref"] : ["ref", "audit"]) {
+    p.edit();
+    pair[side] = measure(p[side]);
+  }
+  p.samples.push(pair);
+}
 // Round-robin over the rows, so background load on this shared machine falls on every row alike and the ratios
 // (to the floor, to cargo) compare like with like.
 for (let i = 0; i < runs; i++) {
   for (const r of live.filter((x) => !failed.has(x.label))) attempt(r, () => r.samples.push(measure(r.spec)));
+  for (const p of pairs.filter((x) => !failed.has(x.label))) attempt(p, () => measurePair(p, i));
   process.stdout.write(`\rround ${i + 1}/${runs}`);
 }
 console.log("");
@@ -261,6 +359,22 @@ const vsCargo = DEBIAN.map(([suite, name]) => `debian ${suite}/${name}`)
     const [ours, tree, meta] = [": tls-audit", ": cargo tree -e features -i openssl-sys", ": cargo metadata"].map((s) => row(workspace + s)?.medianMs);
     return { workspace, tlsAuditMs: ours, cargoTreeMs: tree ?? null, cargoMetadataMs: meta ?? null, vsCargoTree: tree ? ours / tree : null, vsCargoMetadata: meta ? ours / meta : null };
   });
+
+// After an edit: the per-pair ratios, and each side on its own.
+const afterEdit = pairs.filter((p) => !failed.has(p.label) && p.samples.length > 0).map((p) => {
+  const ratios = p.samples.map((s) => s.audit.ms / s.ref.ms);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const env = Object.fromEntries(Object.entries(p.audit.env ?? {}).map(([k, v]) => [k, shorten(v)]));
+  const entry = {
+    label: p.label, workspace: p.workspace, lockedPackages: p.lockedPackages, goal: p.limit,
+    command: summary(p.audit), cwd: p.audit.cwd && shorten(p.audit.cwd), env, reference: p.reference, referenceCommand: summary(p.ref),
+    medianRatio: median(sorted), minRatio: sorted[0], maxRatio: sorted.at(-1),
+    tlsAudit: stats(p.samples.map((s) => s.audit)), referenceStats: stats(p.samples.map((s) => s.ref)),
+    pairs: p.samples.map((s, i) => ({ order: s.order, tlsAuditMs: s.audit.ms, referenceMs: s.ref.ms, ratio: ratios[i] })),
+  };
+  console.log(`${p.label.padEnd(66)} median ratio ${entry.medianRatio.toFixed(2)} (${entry.minRatio.toFixed(2)}–${entry.maxRatio.toFixed(2)}) over ${sorted.length} pairs; tls-audit ${entry.tlsAudit.medianMs.toFixed(0)} ms, ${p.reference} ${entry.referenceStats.medianMs.toFixed(0)} ms`);
+  return entry;
+});
 
 // Growth exponent: least-squares slope of log(time) over log(locked packages), over the synthetic rows measured.
 const points = SCALE.map(([p, m]) => row(scaleLabel(p, m))).filter(Boolean).map((r) => [Math.log(r.lockedPackages), Math.log(r.medianMs)]);
@@ -290,6 +404,16 @@ for (const [suite, name] of DEBIAN) {
   check(`${w} ≤ 0.5× cargo tree`, [`${w}: tls-audit`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
   check(`${w} ≤ 0.5× cargo tree, no code cache`, [`${w}: tls-audit (no code cache)`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
   check(`${w} ≤ 0.5× cargo tree, unchanged workspace (run cache)`, [`${w}: tls-audit (cached)`, `${w}: cargo tree -e features -i openssl-sys`], (o, t) => ({ pass: o.medianMs <= 0.5 * t.medianMs, figures: `${ms(o.medianMs)} vs ${ms(t.medianMs)} = ${(o.medianMs / t.medianMs).toFixed(2)}×` }));
+}
+// Issue 16: a run after a manifest edit, against its reference measured beside it (the median of per-pair ratios).
+for (const { label, target, limit } of pairedRows) {
+  const a = afterEdit.find((x) => x.label === label);
+  if (failed.has(label)) targets.push({ target: `issue 16: ${target}`, verdict: "FAIL", figures: `row errored: ${label}` });
+  else if (!a) targets.push({ target: `issue 16: ${target}`, verdict: "SKIP", figures: `not measured: ${label}` });
+  else {
+    const figures = `median per-pair ratio ${a.medianRatio.toFixed(2)}× (${a.minRatio.toFixed(2)}–${a.maxRatio.toFixed(2)}, ${a.pairs.length} pairs); medians ${ms(a.tlsAudit.medianMs)} vs ${ms(a.referenceStats.medianMs)}`;
+    targets.push({ target: `issue 16: ${target}`, verdict: a.medianRatio <= limit ? "PASS" : "FAIL", figures });
+  }
 }
 const BIG = scaleLabel(...SCALE.at(-1));
 check("synthetic 20k packages < 1.5 s", [BIG], (s) => ({ pass: s.medianMs < 1500, figures: ms(s.medianMs) }));
@@ -322,7 +446,7 @@ for (const [suite, name] of DEBIAN) {
 const out = join(repo, "bench/results");
 mkdirSync(out, { recursive: true });
 const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, runs, only: only.length ? only : undefined, cargoVersion: cargoBin?.version, peakRssFrom: timeBin ?? "process.resourceUsage" };
-writeFileSync(join(out, "latest.json"), JSON.stringify({ ...meta, results, vsCargo, growthExponent: exponent, targets, budgets, notes }, null, 2));
+writeFileSync(join(out, "latest.json"), JSON.stringify({ ...meta, results, vsCargo, afterEdit, growthExponent: exponent, targets, budgets, notes }, null, 2));
 const f0 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(0));
 const f2 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(2));
 const md = [
@@ -337,6 +461,11 @@ const md = [
        ...vsCargo.map((c) => `| ${c.workspace} | ${f0(c.tlsAuditMs)} | ${f0(c.cargoTreeMs)} | ${f0(c.cargoMetadataMs)} | ${f2(c.vsCargoTree)} | ${f2(c.vsCargoMetadata)} |`), ``]
     : []),
   ...(exponent !== null ? [`growth exponent (time ~ packages^k): k = ${exponent.toFixed(2)}`, ``] : []),
+  ...(afterEdit.length
+    ? [`## after an edit (issue 16): a comment line appended to the root Cargo.toml before every run, so the run cache cannot answer (the crate-metadata cache is on); each run paired with its reference, in alternating order, ${runs} pairs`, ``,
+       `| workspace | locked packages | tls-audit median ms | reference | reference median ms | median per-pair ratio | ratio min–max | goal |`, `|---|---|---|---|---|---|---|---|`,
+       ...afterEdit.map((a) => `| ${a.workspace} | ${a.lockedPackages} | ${f0(a.tlsAudit.medianMs)} | \`${a.reference}\` | ${f0(a.referenceStats.medianMs)} | ${f2(a.medianRatio)} | ${f2(a.minRatio)}–${f2(a.maxRatio)} | ≤ ${a.goal.toFixed(1)}× |`), ``]
+    : []),
   `## targets`, ``, `| target | verdict | figures |`, `|---|---|---|`,
   ...targets.map((t) => `| ${t.target} | ${t.verdict === "PASS" ? "PASS" : `**${t.verdict}**`} | ${t.figures} |`),
   ``,
