@@ -2,7 +2,7 @@
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { ancestors, HostReadError, type Host } from "../host/index.js";
 import { decodeLockfile } from "../lockfile/encoding.js";
-import type { Manifest } from "../manifest/model.js";
+import type { DependencyDecl, Manifest } from "../manifest/model.js";
 import { parseManifest } from "../manifest/parse.js";
 import { InputError, type Problem } from "../problems.js";
 import { expandMemberPattern, hasGlob } from "./glob.js";
@@ -119,6 +119,35 @@ function editionOf(manifest: Manifest, root: Manifest | undefined): string {
   return root?.workspace?.package.edition ?? "2015";
 }
 
+/**
+ * One effective dependency, every field written out in one order: spreading declarations of varying shapes and
+ * then overriding fields gave each result its own hidden class, and building them dominated loading a large workspace.
+ */
+function effectiveDependency(decl: DependencyDecl, from: DependencyDecl, pathDir: string | undefined, inheritedFrom: EffectiveDependency["inheritedFrom"], defaultFeatures: boolean | undefined, features: string[]): EffectiveDependency {
+  return {
+    key: decl.key,
+    package: from.package,
+    kind: decl.kind,
+    target: decl.target,
+    version: from.version,
+    path: from.path,
+    git: from.git,
+    branch: from.branch,
+    tag: from.tag,
+    rev: from.rev,
+    registry: from.registry,
+    workspace: decl.workspace,
+    defaultFeatures,
+    defaultFeaturesKey: from.defaultFeaturesKey,
+    features,
+    optional: decl.optional,
+    span: decl.span,
+    keyPath: decl.keyPath,
+    pathDir,
+    inheritedFrom,
+  };
+}
+
 /** Applies `workspace = true` inheritance and resolves path dependencies to directories. */
 function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: string, problems: Problem[]): EffectiveDependency[] {
   const dir = dirname(manifest.file);
@@ -126,7 +155,7 @@ function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: stri
   const result: EffectiveDependency[] = [];
   for (const decl of manifest.dependencies) {
     if (!decl.workspace) {
-      result.push(decl.path !== undefined ? { ...decl, pathDir: resolve(dir, decl.path) } : { ...decl });
+      result.push(effectiveDependency(decl, decl, decl.path !== undefined ? resolve(dir, decl.path) : undefined, undefined, decl.defaultFeatures, decl.features));
       continue;
     }
     const base = inheritable.get(decl.key);
@@ -142,23 +171,10 @@ function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: stri
       continue;
     }
     // Cargo: features are the union, default-features comes from the workspace entry, optional from the member.
-    result.push({
-      ...decl,
-      package: base.package,
-      version: base.version,
-      path: base.path,
-      pathDir: base.path !== undefined ? resolve(rootDir, base.path) : undefined,
-      git: base.git,
-      branch: base.branch,
-      tag: base.tag,
-      rev: base.rev,
-      registry: base.registry,
-      // A member may turn on the defaults a workspace entry turned off; turning them off is ignored (cargo warns).
-      defaultFeatures: base.defaultFeatures === false && decl.defaultFeatures === true ? true : base.defaultFeatures,
-      defaultFeaturesKey: base.defaultFeaturesKey,
-      features: [...new Set([...base.features, ...decl.features])],
-      inheritedFrom: { file: root.file, span: base.span },
-    });
+    // A member may turn on the defaults a workspace entry turned off; turning them off is ignored (cargo warns).
+    const defaultFeatures = base.defaultFeatures === false && decl.defaultFeatures === true ? true : base.defaultFeatures;
+    const pathDir = base.path !== undefined ? resolve(rootDir, base.path) : undefined;
+    result.push(effectiveDependency(decl, base, pathDir, { file: root.file, span: base.span }, defaultFeatures, [...new Set([...base.features, ...decl.features])]));
   }
   return result;
 }
