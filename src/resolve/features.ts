@@ -72,7 +72,8 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
 /** `all`: the declarations activation descends into (inside `within`); `byName`: every active declaration. */
 type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
-const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; byPlatform: Map<string, ActiveDeps[]> }>();
+/** `targeted`: whether any declaration is platform-specific; without one, every platform shares the same slots. */
+const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; targeted: boolean; byPlatform: Map<string, ActiveDeps[]> }>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
 const parsedValues = new Map<string, FeatureValue>();
 function featureValue(text: string): FeatureValue {
@@ -122,11 +123,14 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
    * filter they depend only on the summary and a few flags, so every member's resolution shares them.
    */
   const depsOf = (summary: PackageSummary, fk: FeaturesFor): ActiveDeps => {
-    const platformKey = ignoreInactiveTargets ? options.platformKey : "";
+    let shared = sharedActiveDeps.get(summary);
+    if (shared === undefined || shared.within !== within) {
+      sharedActiveDeps.set(summary, (shared = { within, targeted: summary.dependencies.some((d) => d.target !== null), byPlatform: new Map() }));
+    }
+    const platformKey = ignoreInactiveTargets && shared.targeted ? options.platformKey : "";
     const slot = platformKey === undefined ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
     const key = packageKey(summary.id, fk);
-    const shared = sharedActiveDeps.get(summary);
-    const cached = slot === -1 ? activeDeps.get(key) : shared !== undefined && shared.within === within ? shared.byPlatform.get(platformKey!)?.[slot] : undefined;
+    const cached = slot === -1 ? activeDeps.get(key) : shared.byPlatform.get(platformKey!)?.[slot];
     if (cached) return cached;
     const all: ActiveDep[] = [];
     const byName = new Map<string, ActiveDep[]>();
@@ -147,10 +151,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const result = { all, byName };
     if (slot === -1) activeDeps.set(key, result);
     else {
-      let kept = sharedActiveDeps.get(summary);
-      if (kept === undefined || kept.within !== within) sharedActiveDeps.set(summary, (kept = { within, byPlatform: new Map() }));
-      let slots = kept.byPlatform.get(platformKey!);
-      if (!slots) kept.byPlatform.set(platformKey!, (slots = []));
+      let slots = shared.byPlatform.get(platformKey!);
+      if (!slots) shared.byPlatform.set(platformKey!, (slots = []));
       slots[slot] = result;
     }
     return result;
