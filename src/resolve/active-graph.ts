@@ -133,6 +133,27 @@ export class ActiveGraph {
     return !dep.optional || isDependencyActive(this.resolved, id, fk, dep.name);
   }
 
+  /** The nodes reachable from the root that `keep` accepts, in the order `reachable` lists them, without their paths. */
+  reachableNodes(keep: (id: number) => boolean): [number, FeaturesFor][] {
+    const rootKey = packageKey(this.root, FeaturesFor.Normal);
+    const seen = new Set<number>([rootKey]);
+    const order: number[] = [rootKey];
+    const kept: [number, FeaturesFor][] = [];
+    for (let head = 0; head < order.length; head++) {
+      const id = order[head]! >> 1;
+      const fk: FeaturesFor = order[head]! & 1;
+      if (head > 0 && keep(id)) kept.push([id, fk]);
+      for (const dep of this.summaries.get(id).dependencies) {
+        if (!this.isActive(id, fk, dep)) continue;
+        const key = packageKey(dep.to, toForOf(fk, dep, this.summaries.get(dep.to).procMacro));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        order.push(key);
+      }
+    }
+    return kept;
+  }
+
   /** Every node reachable from the root (or those `keep` accepts), with the first edge path that reached it (breadth first). */
   reachable(keep: (id: number) => boolean = () => true): { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] {
     const rootFor = FeaturesFor.Normal;

@@ -139,7 +139,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       build ??= graph;
       // The member itself, then every local package its build reaches (dev-dependencies only of the member).
       const locals: [number, FeaturesFor][] = [[root, rootFor]];
-      if (othersInLock) for (const node of graph.reachable(options.isLocal)) if (node.id !== root) locals.push([node.id, node.fk]);
+      if (othersInLock) for (const node of graph.reachableNodes(options.isLocal)) if (node[0] !== root) locals.push(node);
       for (const [local, localFor] of locals) {
         for (const direct of graph.edges(local, localFor)) {
           if (!isFindingDependency(direct.to, options.isLocal, options.bannedIds)) continue;
