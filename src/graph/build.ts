@@ -1,9 +1,8 @@
 // Builds the dependency graph from the lock and attaches each local edge to the manifest entry that declared it.
-import semver from "semver";
 import type { LockedPackage, Lockfile } from "../lockfile/model.js";
 import { sourceKind } from "../lockfile/model.js";
 import type { Problem } from "../problems.js";
-import { isReadableCargoReq, satisfiesCargoReq } from "../util/cargo-semver.js";
+import { compareVersionsDesc, isReadableCargoReq, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import type { DependencyGraph, GraphEdge } from "./model.js";
 
@@ -134,8 +133,3 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
   return { lockfile, edges, localIds, memberIds };
 }
 
-function compareVersionsDesc(a: string, b: string): number {
-  const va = semver.valid(a, true);
-  const vb = semver.valid(b, true);
-  return va && vb ? semver.rcompare(va, vb, true) : b.localeCompare(a);
-}

@@ -25,6 +25,17 @@ export function knowledgeEntries(name: string): readonly CrateKnowledgeEntry[] |
 
 /** The knowledge entry whose semver range holds this crate version (aws-sdk-* crates share one entry). */
 export function knowledgeEntry(name: string, version: string): CrateKnowledgeEntry | undefined {
+  const key = `${name}@${version}`;
+  if (entryByVersion.has(key)) return entryByVersion.get(key);
+  const entry = findKnowledgeEntry(name, version);
+  entryByVersion.set(key, entry);
+  return entry;
+}
+
+// The knowledge is fixed data, asked for each locked crate by every audit and re-audit: each answer is found once.
+const entryByVersion = new Map<string, CrateKnowledgeEntry | undefined>();
+
+function findKnowledgeEntry(name: string, version: string): CrateKnowledgeEntry | undefined {
   const entries = knowledgeEntries(name);
   const parsed = semver.valid(version, true);
   if (!entries || !parsed) return undefined;

@@ -1,9 +1,8 @@
 // Per-package summaries for the feature resolver: features and dependencies, each tied to its locked package.
-import semver from "semver";
 import type { DependencyGraph } from "../graph/model.js";
 import type { DependencyKind } from "../manifest/model.js";
 import type { CrateMetadata, MetadataLookup, MetadataProviderName } from "../registry/model.js";
-import { satisfiesCargoReq } from "../util/cargo-semver.js";
+import { compareVersionsDesc, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage } from "../workspace/model.js";
 import { tlsCrate } from "../../rules/data/tls-crates.js";
 import { withImplicitFeatures, type FeatureValue } from "./feature-value.js";
@@ -40,11 +39,7 @@ export interface PackageSummary {
 }
 
 /** Highest version first, so a requirement picks what cargo would have picked. */
-function byVersionDesc(a: { version: string }, b: { version: string }): number {
-  const va = semver.valid(a.version, true);
-  const vb = semver.valid(b.version, true);
-  return va && vb ? semver.rcompare(va, vb, true) : b.version.localeCompare(a.version);
-}
+const byVersionDesc = (a: { version: string }, b: { version: string }): number => compareVersionsDesc(a.version, b.version);
 
 /** Builds summaries lazily, one per lock package, from manifests, metadata providers or, failing both, the lock. */
 export class SummaryTable {

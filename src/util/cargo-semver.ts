@@ -37,6 +37,16 @@ export function satisfiesCargoReq(version: string, req: string): boolean {
   return parsedVersion ? range.test(parsedVersion) : false;
 }
 
+/**
+ * Orders versions highest first, as semver reads them loosely; a version it cannot read sorts by text. Sorting the
+ * locked candidates of every requirement parsed each version once per comparison.
+ */
+export function compareVersionsDesc(a: string, b: string): number {
+  const va = parsed(versions, a, (text) => new semver.SemVer(text, OPTIONS));
+  const vb = parsed(versions, b, (text) => new semver.SemVer(text, OPTIONS));
+  return va && vb ? vb.compare(va) : b.localeCompare(a);
+}
+
 /** Whether `req` is a version requirement cargo's syntax allows (as far as node-semver reads it). */
 export function isCargoReq(req: string): boolean {
   return req.trim() !== "" && isReadableCargoReq(req);
