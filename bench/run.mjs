@@ -10,6 +10,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { DEBIAN_LARGE_SUITE, generateDebianLarge } from "./debian-large.mjs";
 import { generate } from "./synthetic.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -255,6 +256,32 @@ pairedRows.push({
     const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
     const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
     return { workspace: `debian ${EDIT_SUITE}/${EDIT_CASE}`, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages: editCasePackages };
+  },
+});
+// Issue 16's own size: a ≈300-package workspace over a Debian registry, written and locked by cargo at bench time
+// (bench/debian-large.mjs), since no committed case comes near it.
+const LARGE = `debian ${DEBIAN_LARGE_SUITE} ≈300-package workspace`;
+pairedRows.push({
+  label: `${LARGE} ${AFTER_EDIT}: tls-audit ÷ cargo tree`,
+  target: `Debian ≈300-package workspace after an edit ≤ 0.5× cargo tree -e features -i openssl-sys --target all`,
+  limit: 0.5,
+  prepare: () => {
+    if (!cargoBin) return;
+    const registry = debianRegistry(DEBIAN_LARGE_SUITE);
+    if (!registry) return;
+    const ws = join(tmp, "debian-large");
+    pointAt(ws, registry);
+    let lockedPackages;
+    try {
+      lockedPackages = generateDebianLarge(ws, { cargo: cargoBin.cmd, env: { ...baseEnv, CARGO_HOME: cargoHome } });
+    } catch (error) {
+      return note(`${LARGE} ${AFTER_EDIT} skipped: ${error.message}`);
+    }
+    if (lockedPackages < 280 || lockedPackages > 320) note(`${LARGE} locks ${lockedPackages} packages, not 280–320: has the ${DEBIAN_LARGE_SUITE} registry changed?`);
+    const cacheDir = mkdtempSync(join(tmp, "cache-"));
+    const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
+    const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
+    return { workspace: `debian ${DEBIAN_LARGE_SUITE}, generated (bench/debian-large.mjs)`, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages };
   },
 });
 
