@@ -110,10 +110,18 @@ function recipeFor(crate: string, version: string, metadata: MetadataLookup | un
   const provider = /^\s*(ring|aws-lc-rs)\b/.exec(entry?.crypto_provider ?? "")?.[1] as Recipe["provider"];
   const meta = metadata?.lookup(crate, version, source);
   const knownNative = (dep: string, feature: string) => (CRATE_KNOWLEDGE[dep] ?? []).some((e) => e.native_features.map(name).includes(feature));
+  // A child's native features at a depth, found once: a crate's [features] name the same child in many values
+  // (reqwest's dozens of `hyper-util/…`), and each asked for the child's whole set, three levels down.
+  const nativeAt = new Map<CrateMetadata, Map<number, Set<string>>>();
   const childNative = (dep: string, feature: string, depth = 3): boolean => {
     if (knownNative(dep, feature)) return true;
     const sub = depth > 0 ? child(dep) : undefined;
-    return sub !== undefined && !sub.partial && nativeFeaturesOf(sub, (d, f) => childNative(d, f, depth - 1)).has(feature);
+    if (sub === undefined || sub.partial) return false;
+    let byDepth = nativeAt.get(sub);
+    if (!byDepth) nativeAt.set(sub, (byDepth = new Map()));
+    let native = byDepth.get(depth);
+    if (!native) byDepth.set(depth, (native = nativeFeaturesOf(sub, (d, f) => childNative(d, f, depth - 1))));
+    return native.has(feature);
   };
   const replace = new Map<string, string[]>();
   for (const [from, to] of Object.entries((entry?.fix.replace as Record<string, string> | undefined) ?? {})) {
