@@ -133,8 +133,12 @@ export class ActiveGraph {
     return !dep.optional || isDependencyActive(this.resolved, id, fk, dep.name);
   }
 
-  /** The nodes reachable from the root that `keep` accepts, in the order `reachable` lists them, without their paths. */
-  reachableNodes(keep: (id: number) => boolean): [number, FeaturesFor][] {
+  /**
+   * The nodes reachable from the root that `keep` accepts, in the order `reachable` lists them, without their paths.
+   * `leadsToKept` may narrow the walk to the packages with a locked path to one `keep` accepts: a package outside it
+   * never discovers one inside, so what is kept, and its order, are the same.
+   */
+  reachableNodes(keep: (id: number) => boolean, leadsToKept?: PackageSet): [number, FeaturesFor][] {
     const rootKey = packageKey(this.root, FeaturesFor.Normal);
     const seen = new Set<number>([rootKey]);
     const order: number[] = [rootKey];
@@ -144,7 +148,7 @@ export class ActiveGraph {
       const fk: FeaturesFor = order[head]! & 1;
       if (head > 0 && keep(id)) kept.push([id, fk]);
       for (const dep of this.summaries.get(id).dependencies) {
-        if (!this.isActive(id, fk, dep)) continue;
+        if ((leadsToKept !== undefined && leadsToKept[dep.to] !== 1) || !this.isActive(id, fk, dep)) continue;
         const key = packageKey(dep.to, toForOf(fk, dep, this.summaries.get(dep.to).procMacro));
         if (seen.has(key)) continue;
         seen.add(key);

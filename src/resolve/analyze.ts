@@ -30,6 +30,8 @@ export interface MemberAnalysisOptions {
   matches: (spec: string, target: TargetCfg) => boolean;
   /** Whether a lock id is a local package (a member or a path package): their dependencies are what findings are about. */
   isLocal: (id: number) => boolean;
+  /** The packages with a locked path to a local package: only they can lead the build to another local package. */
+  reachesLocal?: PackageSet;
   /**
    * Every (local package, non-local dependency) pair the lock lets the member's build contain, inside `within`: the
    * bound `lockReach` is checked over.
@@ -139,7 +141,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       build ??= graph;
       // The member itself, then every local package its build reaches (dev-dependencies only of the member).
       const locals: [number, FeaturesFor][] = [[root, rootFor]];
-      if (othersInLock) for (const node of graph.reachableNodes(options.isLocal)) if (node[0] !== root) locals.push(node);
+      if (othersInLock) for (const node of graph.reachableNodes(options.isLocal, options.reachesLocal)) if (node[0] !== root) locals.push(node);
       for (const [local, localFor] of locals) {
         for (const direct of graph.edges(local, localFor)) {
           if (!isFindingDependency(direct.to, options.isLocal, options.bannedIds)) continue;

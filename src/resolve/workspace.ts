@@ -125,6 +125,13 @@ export function resolveWorkspace(
   const localById = new Map<number, LocalPackage>();
   for (const [local, id] of graph.localIds) localById.set(id, local);
   const isLocal = (id: number) => localById.has(id);
+  const reachesLocal = packagesReaching(
+    packages.length,
+    (id, visit) => {
+      for (const edge of graph.edges[id]!) visit(edge.to);
+    },
+    isLocal,
+  );
   // `--target all`: every known target is built on its own, one per class of targets the build's cfg keys cannot tell apart.
   const platforms = options.targets ? null : platformClasses(summaries, packages.length, within, cfgOf);
   const targets = options.targets ?? platforms!.representatives;
@@ -146,6 +153,7 @@ export function resolveWorkspace(
       lockReach: reachInLock,
       within,
       isLocal,
+      reachesLocal,
       lockEdges: lockEdgesOf(member),
     });
 
