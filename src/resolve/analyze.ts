@@ -108,8 +108,10 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   // targets either way.
   const separate = options.separateTargets === true && options.resolver !== "1";
   const resolutions = new Map<string, ResolvedFeatures>();
-  // Without dev-dependencies, building them changes nothing: one resolution serves every scope.
-  const hasDevDeps = summaries.get(root).dependencies.some((d) => d.kind === "dev");
+  // Dev-dependencies the resolution never enters (none inside `within`) change nothing but a name's record: one
+  // resolution then serves every scope, and the dev scope walks the build scope's graph again (skipped below).
+  const devDepsWithin = summaries.get(root).dependencies.some((d) => d.kind === "dev" && (options.within === undefined || options.within[d.to] === 1));
+  const hasDevDeps = devDepsWithin && options.resolver !== "1";
   const resolutionFor = (wantDevUnits: boolean, target: TargetCfg | null) => {
     const hasDevUnits = wantDevUnits && hasDevDeps;
     const own = separate && target !== null;
@@ -132,6 +134,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
+    if (hasDevUnits && !devDepsWithin) break;
     // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
     if (build && boundMet()) break;
     for (const target of targets ?? [null]) {
