@@ -71,7 +71,7 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 /** A dependency declaration as one node uses it: the child's FeaturesFor, and the cause it gives what it enables. */
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
 /** `all`: the declarations activation descends into (inside `within`); `byName`: every active declaration. */
-type ActiveDeps = { all: ActiveDep[]; byName: Map<string, ActiveDep[]> };
+type ActiveDeps = { all: ActiveDep[]; byName?: Map<string, ActiveDep[]> };
 /** `targeted`: whether any declaration is platform-specific; without one, every platform shares the same slots. */
 const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; targeted: boolean; byPlatform: Map<string, ActiveDeps[]> }>();
 const requestedByDependency = new WeakMap<SummaryDependency, readonly FeatureValue[]>();
@@ -117,6 +117,20 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     return set;
   };
 
+  /** Whether a declaration of a package is active in this resolution, before `within` is asked. */
+  const isActiveDecl = (summary: PackageSummary, fk: FeaturesFor, dep: SummaryDependency): boolean => {
+    if (dep.target !== null && ignoreInactiveTargets && !options.platformActive!(dep.target, dep.kind === "build" || fk === FeaturesFor.Host)) return false;
+    if (decoupleDevDeps && dep.kind === "dev") return false;
+    // Dev-dependencies only count for the root member: cargo resolves other packages without them.
+    return dep.kind !== "dev" || summary.id === root;
+  };
+  /** An active declaration with the child's FeaturesFor and the cause it gives what it enables. */
+  const activeDecl = (summary: PackageSummary, fk: FeaturesFor, dep: SummaryDependency): ActiveDep | undefined => {
+    if (!isActiveDecl(summary, fk, dep)) return undefined;
+    // A child the resolution never enters keeps its parent's FeaturesFor: its own summary is then never needed.
+    const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || (descends(dep.to) && summaries.get(dep.to).procMacro)) ? FeaturesFor.Host : fk;
+    return [dep, depFk, { type: "dependent", from: summary.id, fromFor: fk, dep: dep.name }];
+  };
   const activeDeps = new Map<number, ActiveDeps>();
   /**
    * The active dependency declarations of a package with the FeaturesFor of each, also by name. Without a platform
@@ -133,22 +147,12 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const cached = slot === -1 ? activeDeps.get(key) : shared.byPlatform.get(platformKey!)?.[slot];
     if (cached) return cached;
     const all: ActiveDep[] = [];
-    const byName = new Map<string, ActiveDep[]>();
     for (const dep of summary.dependencies) {
-      if (dep.target !== null && ignoreInactiveTargets && !options.platformActive!(dep.target, dep.kind === "build" || fk === FeaturesFor.Host)) continue;
-      if (decoupleDevDeps && dep.kind === "dev") continue;
-      // Dev-dependencies only count for the root member: cargo resolves other packages without them.
-      if (dep.kind === "dev" && summary.id !== root) continue;
-      // A child the resolution never enters keeps its parent's FeaturesFor: its own summary is then never needed.
-      const depFk = fk === FeaturesFor.Normal && trackForHost && (dep.kind === "build" || (descends(dep.to) && summaries.get(dep.to).procMacro)) ? FeaturesFor.Host : fk;
-      const pair: ActiveDep = [dep, depFk, { type: "dependent", from: summary.id, fromFor: fk, dep: dep.name }];
-      // `all` is what activation descends into; by name, a dependency outside still counts (`dep:x`, `x/f`).
-      if (descends(dep.to)) all.push(pair);
-      const named = byName.get(dep.name);
-      if (named) named.push(pair);
-      else byName.set(dep.name, [pair]);
+      if (!descends(dep.to)) continue;
+      const pair = activeDecl(summary, fk, dep);
+      if (pair) all.push(pair);
     }
-    const result = { all, byName };
+    const result: ActiveDeps = { all };
     if (slot === -1) activeDeps.set(key, result);
     else {
       let slots = shared.byPlatform.get(platformKey!);
@@ -158,7 +162,27 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     return result;
   };
   const NO_DEPS: ActiveDep[] = [];
-  const depsNamed = (summary: PackageSummary, fk: FeaturesFor, name: string) => depsOf(summary, fk).byName.get(name) ?? NO_DEPS;
+  /**
+   * The active declarations of a package by the name features use, built on the first feature that names one:
+   * most packages are only descended into, and a package without metadata keeps every locked edge.
+   */
+  const depsNamed = (summary: PackageSummary, fk: FeaturesFor, name: string): ActiveDep[] => {
+    const deps = depsOf(summary, fk);
+    if (!deps.byName) {
+      const byName = new Map<string, ActiveDep[]>();
+      let next = 0;
+      for (const dep of summary.dependencies) {
+        // The ones activation descends into are `all`'s, in order; by name, a dependency outside still counts.
+        const pair = descends(dep.to) ? (isActiveDecl(summary, fk, dep) ? deps.all[next++] : undefined) : activeDecl(summary, fk, dep);
+        if (!pair) continue;
+        const named = byName.get(dep.name);
+        if (named) named.push(pair);
+        else byName.set(dep.name, [pair]);
+      }
+      deps.byName = byName;
+    }
+    return deps.byName.get(name) ?? NO_DEPS;
+  };
 
   /** The feature values a dependency declaration asks of its child; the same for every resolution, so kept. */
   const valuesFromDependency = (dep: SummaryDependency): readonly FeatureValue[] => {
