@@ -30,11 +30,19 @@ function parsed<T>(memo: Map<string, T | null>, text: string, parse: (text: stri
   return value;
 }
 
+// Answers by (requirement, version): every audit and re-audit matches the same locked edges again.
+const answers = new Map<string, boolean>();
+
 /** Whether `version` satisfies the cargo requirement `req`; an unparsable requirement satisfies nothing. */
 export function satisfiesCargoReq(version: string, req: string): boolean {
-  const range = parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS));
-  const parsedVersion = range && parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS));
-  return parsedVersion ? range.test(parsedVersion) : false;
+  const key = `${req}\0${version}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    const range = parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS));
+    const parsedVersion = range && parsed(versions, version, (text) => new semver.SemVer(text, OPTIONS));
+    answers.set(key, (answer = parsedVersion ? range.test(parsedVersion) : false));
+  }
+  return answer;
 }
 
 /**
