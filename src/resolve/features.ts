@@ -233,20 +233,27 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const activateDependency = (id: number, fk: FeaturesFor, depName: string, cause: ActivationCause) => {
     const active = entry(dependencies, id, fk);
     if (!active.has(depName)) active.set(depName, cause);
-    const weakKey = `${packageKey(id, fk)}\0${depName}`;
-    const deferred = deferredWeak.get(weakKey);
-    deferredWeak.delete(weakKey);
+    // Most resolutions defer no weak feature at all: no key is made for them.
+    let deferred: Map<string, ActivationCause> | undefined;
+    if (deferredWeak.size > 0) {
+      const weakKey = `${packageKey(id, fk)}\0${depName}`;
+      deferred = deferredWeak.get(weakKey);
+      deferredWeak.delete(weakKey);
+    }
+    // One cause for every declaration of that name: causes are only read.
+    const because: ActivationCause = { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) };
     for (const [dep, depFk] of depsNamed(summaries.get(id), fk, depName)) {
       if (!descends(dep.to)) continue;
       if (deferred) {
         for (const [feature, asked] of deferred) activateValue(dep.to, depFk, featureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
       }
-      activatePkg(dep.to, depFk, valuesFromDependency(dep), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
+      activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
     }
   };
 
   const activateDepFeature = (id: number, fk: FeaturesFor, depName: string, depFeature: string, weak: boolean, cause: ActivationCause) => {
     const summary = summaries.get(id);
+    let because: ActivationCause | undefined;
     for (const [dep, depFk] of depsNamed(summary, fk, depName)) {
       if (dep.optional) {
         if (weak && !(dependencies.get(packageKey(id, stored(fk)))?.has(depName) ?? false)) {
@@ -262,7 +269,8 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
         if (!weak && summary.features.has(depName)) activateFeature(id, fk, depName, cause);
       }
       if (!descends(dep.to)) continue;
-      activateValue(dep.to, depFk, featureValue(depFeature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) });
+      because ??= { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) };
+      activateValue(dep.to, depFk, featureValue(depFeature), because);
     }
   };
 
