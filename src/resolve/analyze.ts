@@ -86,10 +86,11 @@ export interface MemberAnalysis {
   build: ActiveGraph;
   buildFeatures: ResolvedFeatures;
   /**
-   * Whether some resolution of the build reached a package without complete metadata. Without one, a pass over
-   * sound summaries, which differ only for such packages, would resolve exactly the same builds.
+   * Whether some resolution of the build reached a package without complete metadata that has an edge into the
+   * resolved packages whose child's features are assumed. Sound summaries differ only there (the child may have any
+   * feature); without such an edge, a pass over them would resolve exactly the same builds.
    */
-  reachedIncomplete: boolean;
+  assumesFeatures: boolean;
 }
 
 /**
@@ -163,6 +164,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     }
   }
   const buildFeatures = resolutionFor(false, targets?.[0] ?? null);
-  const reachedIncomplete = [...resolutions.values()].some((resolved) => [...resolved.built].some((id) => summaries.get(id).incomplete));
-  return { found: [...found.values()], build: build!, buildFeatures, reachedIncomplete };
+  const within = options.within;
+  const assumed = (id: number) => summaries.get(id).dependencies.some((d) => d.anyFeatures !== undefined && (within === undefined || within[d.to] === 1));
+  const assumesFeatures = [...resolutions.values()].some((resolved) => [...resolved.built].some(assumed));
+  return { found: [...found.values()], build: build!, buildFeatures, assumesFeatures };
 }

@@ -203,9 +203,9 @@ export function resolveWorkspace(
     for (const member of members) {
       const likely = new Set(foundBy.get(member)!.map(tripleKey));
       // The lock bounds what the sound pass can find: skip it when the likely pass already found all of that. When it
-      // did not, the likely pass resolved every scope; if none of those builds reached a package without metadata,
-      // the sound pass would resolve the very same builds.
-      if (lockBoundFound(lockEdgesOf(member), reachInLock, likely) || !builds.get(member)!.reachedIncomplete) continue;
+      // did not, the likely pass resolved every scope; if none of those builds assumed a child's features, the sound
+      // pass would resolve the very same builds.
+      if (lockBoundFound(lockEdgesOf(member), reachInLock, likely) || !builds.get(member)!.assumesFeatures) continue;
       for (const found of analyse(member, options.request, soundSummaries).found) {
         if (likely.has(tripleKey(found))) continue;
         possible.add(found);
