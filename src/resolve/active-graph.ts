@@ -49,51 +49,52 @@ export class ActiveGraph {
   /** Lock ids of the packages in `targets` reachable from a node (itself included). */
   reachedTargets(id: number, fk: FeaturesFor, targets: ReadonlySet<number>): ReadonlySet<number> {
     const { ids, masks } = this.reachIndex(targets);
-    const mask = masks.get(packageKey(id, fk));
-    if (mask === undefined) return EMPTY;
-    const reached = new Set<number>();
-    ids.forEach((target, bit) => {
-      if (hasBit(mask, bit)) reached.add(target);
+    const key = packageKey(id, fk);
+    let reached: Set<number> | undefined;
+    masks.forEach((chunk, c) => {
+      const mask = chunk.get(key);
+      if (mask === undefined) return;
+      for (let bit = 0; bit < 32 && c * 32 + bit < ids.length; bit++) if ((mask & bitOf(bit)) !== 0) (reached ??= new Set()).add(ids[c * 32 + bit]!);
     });
-    return reached;
+    return reached ?? EMPTY;
   }
 
-  private reachIndexCache: { targets: ReadonlySet<number>; ids: number[]; masks: Map<number, Uint32Array> } | undefined;
+  private reachIndexCache: { targets: ReadonlySet<number>; ids: number[]; masks: Map<number, number>[] } | undefined;
 
   /**
-   * For every node with an active path to a target, which targets it reaches, as a bit per target. Propagated
-   * backwards from the targets, so only their ancestors are visited: a few hundred nodes where a forward walk visits
-   * the whole build, and each once per target it gains rather than once per target. An edge is judged by its
-   * dependent's own features; a dependent the root never reaches is harmless, as nothing asks for it.
+   * For every node with an active path to a target, which targets it reaches, as a bit per target (a 32-bit number
+   * per node for each 32 targets: in practice one). Propagated backwards from the targets, so only their ancestors
+   * are visited: a few hundred nodes where a forward walk visits the whole build, and each once per target it gains
+   * rather than once per target. An edge is judged by its dependent's own features; a dependent the root never
+   * reaches is harmless, as nothing asks for it.
    */
-  private reachIndex(targets: ReadonlySet<number>): { ids: number[]; masks: Map<number, Uint32Array> } {
+  private reachIndex(targets: ReadonlySet<number>): { ids: number[]; masks: Map<number, number>[] } {
     if (this.reachIndexCache?.targets === targets) return this.reachIndexCache;
     const ids = [...targets];
-    const words = Math.max(1, Math.ceil(ids.length / 32));
-    const masks = new Map<number, Uint32Array>();
+    const masks: Map<number, number>[] = [];
+    for (let first = 0; first < Math.max(1, ids.length); first += 32) masks.push(this.propagate(ids.slice(first, first + 32)));
+    this.reachIndexCache = { targets, ids, masks };
+    return this.reachIndexCache;
+  }
+
+  /** `reachIndex` for up to 32 targets: node key → the bits of the targets it reaches. */
+  private propagate(ids: readonly number[]): Map<number, number> {
+    const masks = new Map<number, number>();
     const queue: number[] = [];
     const queued = new Set<number>();
-    const gain = (key: number, from: Uint32Array): void => {
-      let mask = masks.get(key);
-      if (!mask) masks.set(key, (mask = new Uint32Array(words)));
-      let grew = false;
-      for (let w = 0; w < words; w++) {
-        const merged = mask[w]! | from[w]!;
-        if (merged !== mask[w]) {
-          mask[w] = merged;
-          grew = true;
-        }
-      }
-      if (grew && !queued.has(key)) {
+    const gain = (key: number, from: number): void => {
+      const mask = masks.get(key) ?? 0;
+      const merged = mask | from;
+      if (merged === mask && masks.has(key)) return;
+      masks.set(key, merged);
+      if (!queued.has(key)) {
         queued.add(key);
         queue.push(key);
       }
     };
     ids.forEach((target, bit) => {
-      const own = new Uint32Array(words);
-      own[bit >> 5] = bitOf(bit);
-      gain(packageKey(target, FeaturesFor.Normal), own);
-      gain(packageKey(target, FeaturesFor.Host), own);
+      gain(packageKey(target, FeaturesFor.Normal), bitOf(bit));
+      gain(packageKey(target, FeaturesFor.Host), bitOf(bit));
     });
     const built = this.resolved.built;
     for (let head = 0; head < queue.length; head++) {
@@ -112,16 +113,15 @@ export class ActiveGraph {
         }
       }
     }
-    this.reachIndexCache = { targets, ids, masks };
-    return this.reachIndexCache;
+    return masks;
   }
 
   /** Whether node `key` has an active path to package `target`, once `reachIndex` has run for a set holding it. */
   private reaches(key: number, target: number): boolean {
     const cache = this.reachIndexCache!;
-    const bit = cache.ids.indexOf(target);
-    const mask = cache.masks.get(key);
-    return mask !== undefined && hasBit(mask, bit);
+    const index = cache.ids.indexOf(target);
+    const mask = cache.masks[index >> 5]!.get(key);
+    return mask !== undefined && (mask & bitOf(index & 31)) !== 0;
   }
 
   /** Whether cargo tree's `add_pkg` keeps this edge of a node. */
@@ -221,7 +221,6 @@ const EMPTY: ReadonlySet<number> = new Set();
 
 /** Bit `bit` of a mask kept in 32-bit words. */
 const bitOf = (bit: number) => 1 << (bit & 31);
-const hasBit = (mask: Uint32Array, bit: number) => (mask[bit >> 5]! & bitOf(bit)) !== 0;
 
 /** Build scripts and proc-macros are built for the host, and so is everything below a host node. */
 function toForOf(fk: FeaturesFor, dep: SummaryDependency, childIsProcMacro: boolean): FeaturesFor {
