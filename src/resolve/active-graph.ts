@@ -38,7 +38,9 @@ export class ActiveGraph {
     if (cached) return cached;
     const edges: ActiveEdge[] = [];
     const summary = this.summaries.get(id);
-    for (const dep of summary.dependencies) {
+    const declared = summary.dependencies;
+    for (let i = 0; i < declared.length; i++) {
+      const dep = declared[i]!;
       if (!this.isActive(id, fk, dep)) continue;
       edges.push({ from: id, fromFor: fk, to: dep.to, toFor: toForOf(fk, dep, this.summaries.get(dep.to).procMacro), dep });
     }
@@ -104,7 +106,9 @@ export class ActiveGraph {
       const id = key >> 1;
       const fk: FeaturesFor = key & 1;
       const procMacro = this.summaries.get(id).procMacro;
-      for (const { from, dep } of this.summaries.incoming(id)) {
+      const incoming = this.summaries.incoming(id);
+      for (let i = 0; i < incoming.length; i++) {
+        const { from, dep } = incoming[i]!;
         // A dependent outside the build is never walked: the walk only follows edges the resolution activated.
         if (!built.has(from)) continue;
         for (let fromFor: FeaturesFor = FeaturesFor.Normal; fromFor <= FeaturesFor.Host; fromFor++) {
@@ -147,7 +151,9 @@ export class ActiveGraph {
       const id = order[head]! >> 1;
       const fk: FeaturesFor = order[head]! & 1;
       if (head > 0 && keep(id)) kept.push([id, fk]);
-      for (const dep of this.summaries.get(id).dependencies) {
+      const declared = this.summaries.get(id).dependencies;
+      for (let i = 0; i < declared.length; i++) {
+        const dep = declared[i]!;
         if ((leadsToKept !== undefined && leadsToKept[dep.to] !== 1) || !this.isActive(id, fk, dep)) continue;
         const key = packageKey(dep.to, toForOf(fk, dep, this.summaries.get(dep.to).procMacro));
         if (seen.has(key)) continue;
@@ -167,7 +173,9 @@ export class ActiveGraph {
     // have run, and caching every node's edges for every member was tens of megabytes on large workspaces.
     for (let head = 0; head < order.length; head++) {
       const [id, fk] = order[head]!;
-      for (const dep of this.summaries.get(id).dependencies) {
+      const declared = this.summaries.get(id).dependencies;
+      for (let i = 0; i < declared.length; i++) {
+        const dep = declared[i]!;
         if (!this.isActive(id, fk, dep)) continue;
         const toFor = toForOf(fk, dep, this.summaries.get(dep.to).procMacro);
         const key = packageKey(dep.to, toFor);

@@ -146,8 +146,11 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       // The member itself, then every local package its build reaches (dev-dependencies only of the member).
       const locals: [number, FeaturesFor][] = [[root, rootFor]];
       if (othersInLock) for (const node of graph.reachableNodes(options.isLocal, options.reachesLocal)) if (node[0] !== root) locals.push(node);
-      for (const [local, localFor] of locals) {
-        for (const direct of graph.edges(local, localFor)) {
+      for (let l = 0; l < locals.length; l++) {
+        const local = locals[l]![0];
+        const edges = graph.edges(local, locals[l]![1]);
+        for (let e = 0; e < edges.length; e++) {
+          const direct = edges[e]!;
           if (!isFindingDependency(direct.to, options.isLocal, options.bannedIds)) continue;
           for (const banned of graph.reachedTargets(direct.to, direct.toFor, options.bannedIds)) {
             const key = reachKey(local, direct.to, banned);

@@ -147,7 +147,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const cached = slot === -1 ? activeDeps.get(key) : shared.byPlatform.get(platformKey!)?.[slot];
     if (cached) return cached;
     const all: ActiveDep[] = [];
-    for (const dep of summary.dependencies) {
+    const declared = summary.dependencies;
+    for (let i = 0; i < declared.length; i++) {
+      const dep = declared[i]!;
       if (!descends(dep.to)) continue;
       const pair = activeDecl(summary, fk, dep);
       if (pair) all.push(pair);
@@ -171,7 +173,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     if (!deps.byName) {
       const byName = new Map<string, ActiveDep[]>();
       let next = 0;
-      for (const dep of summary.dependencies) {
+      const declared = summary.dependencies;
+      for (let i = 0; i < declared.length; i++) {
+        const dep = declared[i]!;
         // The ones activation descends into are `all`'s, in order; by name, a dependency outside still counts.
         const pair = descends(dep.to) ? (isActiveDecl(summary, fk, dep) ? deps.all[next++] : undefined) : activeDecl(summary, fk, dep);
         if (!pair) continue;
@@ -196,14 +200,18 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     return values;
   };
 
+  // The hot loops index their arrays: `for…of` and array destructuring allocate an iterator at every step until V8
+  // optimises the loop, and most of a short run is before that.
   const activatePkg = (id: number, fk: FeaturesFor, values: readonly FeatureValue[], cause: ActivationCause) => {
-    for (const value of values) activateValue(id, fk, value, cause);
+    for (let i = 0; i < values.length; i++) activateValue(id, fk, values[i]!, cause);
     const key = packageKey(id, fk);
     if (processed.has(key)) return;
     processed.add(key);
     const summary = summaries.get(id);
-    for (const [dep, depFk, because] of depsOf(summary, fk).all) {
-      if (!dep.optional) activatePkg(dep.to, depFk, valuesFromDependency(dep), because);
+    const all = depsOf(summary, fk).all;
+    for (let i = 0; i < all.length; i++) {
+      const dep = all[i]![0];
+      if (!dep.optional) activatePkg(dep.to, all[i]![1], valuesFromDependency(dep), all[i]![2]);
     }
   };
 
@@ -225,7 +233,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     const values = summaries.get(id).features.get(name);
     if (!values) return;
     const because: ActivationCause = { type: "feature", feature: name };
-    for (const value of values) activateValue(id, fk, value, because);
+    for (let i = 0; i < values.length; i++) activateValue(id, fk, values[i]!, because);
   };
 
   const causeFeature = (cause: ActivationCause) => (cause.type === "feature" ? cause.feature : undefined);
@@ -242,7 +250,10 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     }
     // One cause for every declaration of that name: causes are only read.
     const because: ActivationCause = { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(cause) };
-    for (const [dep, depFk] of depsNamed(summaries.get(id), fk, depName)) {
+    const named = depsNamed(summaries.get(id), fk, depName);
+    for (let i = 0; i < named.length; i++) {
+      const dep = named[i]![0];
+      const depFk = named[i]![1];
       if (!descends(dep.to)) continue;
       if (deferred) {
         for (const [feature, asked] of deferred) activateValue(dep.to, depFk, featureValue(feature), { type: "dependent", from: id, fromFor: fk, dep: depName, feature: causeFeature(asked) });
@@ -254,7 +265,10 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const activateDepFeature = (id: number, fk: FeaturesFor, depName: string, depFeature: string, weak: boolean, cause: ActivationCause) => {
     const summary = summaries.get(id);
     let because: ActivationCause | undefined;
-    for (const [dep, depFk] of depsNamed(summary, fk, depName)) {
+    const named = depsNamed(summary, fk, depName);
+    for (let i = 0; i < named.length; i++) {
+      const dep = named[i]![0];
+      const depFk = named[i]![1];
       if (dep.optional) {
         if (weak && !(dependencies.get(packageKey(id, stored(fk)))?.has(depName) ?? false)) {
           // Weak and not yet active: remembered in case something enables the dependency later.
