@@ -99,7 +99,8 @@ export function refreshLock(
       : packagesReaching(
           lockedCount,
           (id, visit) => {
-            for (const to of packages[id]!.dependencies) visit(to);
+            const dependencies = packages[id]!.dependencies;
+            for (let i = 0; i < dependencies.length; i++) visit(dependencies[i]!);
           },
           (id) => audited.has(packages[id]!.name),
         );
