@@ -146,7 +146,10 @@ export function runFixes(input: FixRunInput): FixOutcome {
   for (const w of result.workspaces) {
     // A path crate (a [patch] fork) is planned from its own [features], not from knowledge of its registry namesake.
     const metadata = withLocalPackages(input.metadataFor?.(w.workspace.root), [...w.workspace.members, ...w.workspace.pathPackages]);
-    const baseOf = (decl: EffectiveDependency) => (decl.inheritedFrom ? w.workspace.rootManifest.workspace?.dependencies.find((d) => d.key === decl.key) : undefined);
+    // The first entry of a key, as a search of the list finds it (looked up for every local declaration).
+    const inheritable = new Map<string, EffectiveDependency>();
+    for (const d of w.workspace.rootManifest.workspace?.dependencies ?? []) if (!inheritable.has(d.key)) inheritable.set(d.key, d);
+    const baseOf = (decl: EffectiveDependency) => (decl.inheritedFrom ? inheritable.get(decl.key) : undefined);
     const locals = [...w.workspace.members, ...w.workspace.pathPackages].flatMap((pkg) =>
       pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}`, base: baseOf(decl) })),
     );
