@@ -6,7 +6,7 @@
 // A run lasts a few hundred milliseconds, and V8's default tier-up budget, tuned for long-lived programs, spends much
 // of that compiling functions with TurboFan that are barely used after (on two cores, beside the main thread): four
 // times the budget optimises only what stays hot. Set before the CLI is compiled, so its code cache matches
-// (docs/decisions.md, "V8's tier-up budget").
+// (docs/decisions.md, "Issue 16", the tier-up budget).
 require("node:v8").setFlagsFromString("--interrupt-budget=270336");
 const { join } = require("node:path");
 let run;
