@@ -241,7 +241,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       return EXIT_TOOL_ERROR;
     }
     const timings = options.timings || io.env.TLS_AUDIT_TIMINGS === "1" ? new Timings() : undefined;
-    const started = performance.now();
+    // Only --timings reads the clock: `performance` loads a handful of Node's modules on first use.
+    const started = timings ? performance.now() : 0;
+    const timed = <T>(stage: string, run: () => T): T => (timings ? timings.time(stage, run) : run());
     const baseHost = io.host ?? nodeHost;
     const host: Host = timings ? { ...baseHost, readText: (path) => timings.time("read files", () => baseHost.readText(path)) } : baseHost;
     // Filled by --online before the first audit; the chains are built lazily, per workspace.
@@ -335,7 +337,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     // Fixes are planned (and verified by a re-audit) whenever features were resolved; --lockfile-only cannot verify.
     const outcome =
       resolution && result.workspaces.some((w) => w.findings.length > 0)
-        ? (timings ?? new Timings()).time("plan and verify fixes", () =>
+        ? timed("plan and verify fixes", () =>
             runFixes({ result, host, reaudit, metadataFor: metadata, preferences: {
                 roots: configs.get(result.workspaces[0]!.workspace.root)?.roots ?? options.roots,
                 crypto: configs.get(result.workspaces[0]!.workspace.root)?.crypto ?? options.crypto,
