@@ -70,7 +70,7 @@ function parsedFeatures(dep: SummaryDependency): FeatureValue[] {
 }
 /** A dependency declaration as one node uses it: the child's FeaturesFor, and the cause it gives what it enables. */
 type ActiveDep = [dep: SummaryDependency, depFk: FeaturesFor, cause: ActivationCause];
-/** `all`: the declarations activation descends into (inside `within`); `byName`: every active declaration. */
+/** `all`: the declarations activation descends into (inside `within`); `byName`: every active one, made on first use. */
 type ActiveDeps = { all: ActiveDep[]; byName?: Map<string, ActiveDep[]> };
 /** `targeted`: whether any declaration is platform-specific; without one, every platform shares the same slots. */
 const sharedActiveDeps = new WeakMap<PackageSummary, { within: PackageSet | undefined; targeted: boolean; byPlatform: Map<string, ActiveDeps[]> }>();
@@ -133,8 +133,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   };
   const activeDeps = new Map<number, ActiveDeps>();
   /**
-   * The active dependency declarations of a package with the FeaturesFor of each, also by name. Without a platform
-   * filter they depend only on the summary and a few flags, so every member's resolution shares them.
+   * The active dependency declarations of a package that activation descends into, with the FeaturesFor of each.
+   * They depend only on the summary, a few flags and the platform (none without platform-specific declarations),
+   * so every member's resolution shares them.
    */
   const depsOf = (summary: PackageSummary, fk: FeaturesFor): ActiveDeps => {
     let shared = sharedActiveDeps.get(summary);
