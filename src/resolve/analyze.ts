@@ -113,16 +113,44 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   // resolution then serves every scope, and the dev scope walks the build scope's graph again (skipped below).
   const devDepsWithin = summaries.get(root).dependencies.some((d) => d.kind === "dev" && (options.within === undefined || options.within[d.to] === 1));
   const hasDevDeps = devDepsWithin && options.resolver !== "1";
+  /** Each target's own resolution, by whether dev units are built: what a later target may turn out to share. */
+  const ownResolutions: { hasDevUnits: boolean; target: TargetCfg; resolved: ResolvedFeatures }[] = [];
+  /**
+   * Whether resolving for `target` would replay `earlier`'s resolution for `earlierTarget` step for step. The
+   * resolver asks the platform only about the declarations of the packages it reaches, and asks of build
+   * dependencies and host packages only the host: when every other platform-specific declaration of every package
+   * the earlier resolution touched holds alike on both targets, each decision is the same, and so is the result
+   * (features, dependencies and the causes recorded). Classes of targets differ somewhere in the workspace, but
+   * often not in what one member's build reaches.
+   */
+  const replays = (earlier: ResolvedFeatures, earlierTarget: TargetCfg, target: TargetCfg): boolean => {
+    const touched = new Set(earlier.built);
+    for (const key of earlier.features.keys()) touched.add(key >> 1);
+    for (const key of earlier.dependencies.keys()) touched.add(key >> 1);
+    for (const id of touched) {
+      const declared = summaries.get(id).dependencies;
+      for (let i = 0; i < declared.length; i++) {
+        const dep = declared[i]!;
+        if (dep.target !== null && dep.kind !== "build" && matches(dep.target, earlierTarget) !== matches(dep.target, target)) return false;
+      }
+    }
+    return true;
+  };
   const resolutionFor = (wantDevUnits: boolean, target: TargetCfg | null) => {
     const hasDevUnits = wantDevUnits && hasDevDeps;
     const own = separate && target !== null;
     const key = `${hasDevUnits}\0${own ? target.triple : ""}`;
     let resolved = resolutions.get(key);
+    if (!resolved && own) {
+      resolved = ownResolutions.find((r) => r.hasDevUnits === hasDevUnits && replays(r.resolved, r.target, target))?.resolved;
+      if (resolved) resolutions.set(key, resolved);
+    }
     if (!resolved) {
       const platformActive = own ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : (resolutionPlatform ?? undefined);
       const platformKey = platformActive && `${options.host.triple}\0${own ? target.triple : targets!.map((t) => t.triple).join(",")}`;
       resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, platformKey, within: options.within });
       resolutions.set(key, resolved);
+      if (own) ownResolutions.push({ hasDevUnits, target, resolved });
     }
     return resolved;
   };
