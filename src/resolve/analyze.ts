@@ -113,6 +113,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   // resolution then serves every scope, and the dev scope walks the build scope's graph again (skipped below).
   const devDepsWithin = summaries.get(root).dependencies.some((d) => d.kind === "dev" && (options.within === undefined || options.within[d.to] === 1));
   const hasDevDeps = devDepsWithin && options.resolver !== "1";
+  /** The target whose resolution another one replays, by `resolutions` key: its walks replay too. */
+  const replayOf = new Map<string, TargetCfg>();
   /** Each target's own resolution, by whether dev units are built: what a later target may turn out to share. */
   const ownResolutions: { hasDevUnits: boolean; target: TargetCfg; resolved: ResolvedFeatures }[] = [];
   /**
@@ -142,8 +144,12 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     const key = `${hasDevUnits}\0${own ? target.triple : ""}`;
     let resolved = resolutions.get(key);
     if (!resolved && own) {
-      resolved = ownResolutions.find((r) => r.hasDevUnits === hasDevUnits && replays(r.resolved, r.target, target))?.resolved;
-      if (resolved) resolutions.set(key, resolved);
+      const earlier = ownResolutions.find((r) => r.hasDevUnits === hasDevUnits && replays(r.resolved, r.target, target));
+      if (earlier) {
+        resolved = earlier.resolved;
+        resolutions.set(key, resolved);
+        replayOf.set(key, earlier.target);
+      }
     }
     if (!resolved) {
       const platformActive = own ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : (resolutionPlatform ?? undefined);
@@ -166,8 +172,23 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     if (hasDevUnits && !devDepsWithin) break;
     // Nothing a wider scope could add: its resolution and walk are skipped (the normal scope always runs: `build`).
     if (build && boundMet()) break;
+    /** The triples each target's walk of this scope reached (found then or at a narrower scope). */
+    const walked = new Map<string, string[]>();
     for (const target of targets ?? [null]) {
       const resolved = resolutionFor(hasDevUnits, target);
+      const earlier = target && replayOf.get(`${hasDevUnits && hasDevDeps}\0${target.triple}`);
+      const earlierWalk = earlier && walked.get(earlier.triple);
+      if (earlierWalk) {
+        // Its platform holds alike on every declaration this build touches: the walk would reach the same triples.
+        for (const key of earlierWalk) {
+          const previous = found.get(key)!;
+          if (previous.scope === scope && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);
+        }
+        walked.set(target.triple, earlierWalk);
+        continue;
+      }
+      const reached: string[] = [];
+      if (target) walked.set(target.triple, reached);
       const platformActive = target ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : undefined;
       const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive, within: options.within });
       build ??= graph;
@@ -182,6 +203,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
           if (!isFindingDependency(direct.to, options.isLocal, options.bannedIds)) continue;
           for (const banned of graph.reachedTargets(direct.to, direct.toFor, options.bannedIds)) {
             const key = reachKey(local, direct.to, banned);
+            reached.push(key);
             const previous = found.get(key);
             if (previous) {
               if (previous.scope === scope && target && previous.targets && !previous.targets.includes(target.triple)) previous.targets.push(target.triple);
