@@ -93,6 +93,26 @@ export interface MemberAnalysis {
   assumesFeatures: boolean;
 }
 
+const touchedKeys = new WeakMap<ResolvedFeatures, string[]>();
+/**
+ * The target keys of the declarations, other than build dependencies, of every package a resolution touched: all a
+ * resolution for another target could see differently (build dependencies and host packages ask only the host).
+ */
+function targetKeysTouched(resolved: ResolvedFeatures, summaries: SummaryTable): string[] {
+  let keys = touchedKeys.get(resolved);
+  if (keys) return keys;
+  const touched = new Set(resolved.built);
+  for (const key of resolved.features.keys()) touched.add(key >> 1);
+  for (const key of resolved.dependencies.keys()) touched.add(key >> 1);
+  const found = new Set<string>();
+  for (const id of touched) {
+    const declared = summaries.get(id).dependencies;
+    for (let i = 0; i < declared.length; i++) if (declared[i]!.target !== null && declared[i]!.kind !== "build") found.add(declared[i]!.target!);
+  }
+  touchedKeys.set(resolved, (keys = [...found]));
+  return keys;
+}
+
 /**
  * Resolves `cargo build -p <member>` and finds, for every local package in that build (the member, and the members
  * and path packages it reaches), which of its non-local direct dependencies reach banned crates, and at which scope:
@@ -126,16 +146,8 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
    * often not in what one member's build reaches.
    */
   const replays = (earlier: ResolvedFeatures, earlierTarget: TargetCfg, target: TargetCfg): boolean => {
-    const touched = new Set(earlier.built);
-    for (const key of earlier.features.keys()) touched.add(key >> 1);
-    for (const key of earlier.dependencies.keys()) touched.add(key >> 1);
-    for (const id of touched) {
-      const declared = summaries.get(id).dependencies;
-      for (let i = 0; i < declared.length; i++) {
-        const dep = declared[i]!;
-        if (dep.target !== null && dep.kind !== "build" && matches(dep.target, earlierTarget) !== matches(dep.target, target)) return false;
-      }
-    }
+    const keys = targetKeysTouched(earlier, summaries);
+    for (let i = 0; i < keys.length; i++) if (matches(keys[i]!, earlierTarget) !== matches(keys[i]!, target)) return false;
     return true;
   };
   const resolutionFor = (wantDevUnits: boolean, target: TargetCfg | null) => {
