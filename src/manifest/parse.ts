@@ -317,7 +317,11 @@ function readDependency(
     check.invalid(keyPath, spec, EXPECTED.dependency);
     return undefined;
   }
-  const str = (name: string) => check.string(spec[name], [...keyPath, name]);
+  // The key path of a field is made only for a value of the wrong type: a large workspace has thousands of entries.
+  const str = (name: string): string | undefined => {
+    const value = spec[name];
+    return value === undefined || typeof value === "string" ? value : check.string(value, [...keyPath, name]);
+  };
   const bool = (name: string): boolean | undefined => {
     const value = spec[name];
     if (value === undefined || typeof value === "boolean") return value;
