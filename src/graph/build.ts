@@ -109,8 +109,6 @@ export function buildGraph(workspace: Workspace, lockfile: Lockfile, problems: P
       // its enabled features use: one missing from the lock is simply not built.
       if (!target && !local.isMember && decl.optional) continue;
       if (!target) {
-        // Cargo locks a non-member's optional dependency only when a dependent's features turn it on.
-        if (!local.isMember && decl.optional) continue;
         problems.push({
           severity: "warning",
           code: "lockfile-stale",
