@@ -12,6 +12,14 @@ export type DependencyVisitor = (id: number, visit: (to: number) => void) => voi
  * set alone gives them exactly, and the thousands of other packages of a large build are never looked at.
  */
 export function packagesReaching(count: number, dependencies: DependencyVisitor, isTarget: (id: number) => boolean): PackageSet {
+  return dependentsIndex(count, dependencies).reaching(isTarget);
+}
+
+/**
+ * The dependents of every package, indexed once, for several `packagesReaching` questions over the same graph (the
+ * audited crates, the local packages).
+ */
+export function dependentsIndex(count: number, dependencies: DependencyVisitor): { reaching(isTarget: (id: number) => boolean): PackageSet } {
   // Dependents in two flat arrays (offsets, then ids): a 20,000-package lock made 20,000 small arrays otherwise.
   const offsets = new Int32Array(count + 1);
   for (let from = 0; from < count; from++) dependencies(from, (to) => offsets[to + 1]!++);
@@ -19,7 +27,10 @@ export function packagesReaching(count: number, dependencies: DependencyVisitor,
   const dependents = new Int32Array(offsets[count]!);
   const filled = offsets.slice(0, count);
   for (let from = 0; from < count; from++) dependencies(from, (to) => (dependents[filled[to]!++] = from));
+  return { reaching: (isTarget) => reachingIn(count, offsets, dependents, isTarget) };
+}
 
+function reachingIn(count: number, offsets: Int32Array, dependents: Int32Array, isTarget: (id: number) => boolean): PackageSet {
   const within = new Uint8Array(count);
   const stack: number[] = [];
   for (let id = 0; id < count; id++) {

@@ -10,7 +10,7 @@ import type { ActiveEdge } from "./active-graph.js";
 import { CfgParseError, evalCfg, parseCfg, type CfgExpr, type TargetCfg } from "./cfg.js";
 import { explainEdge, explainFeature, type EdgeExplanation } from "./explain.js";
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
-import { packagesReaching, type DependencyVisitor, type PackageSet } from "../graph/relevant.js";
+import { dependentsIndex, type PackageSet } from "../graph/relevant.js";
 import { SummaryTable, type PackageSummary } from "./summary.js";
 import { featureRequestFor } from "./feature-request.js";
 import type { DirectDependency } from "../engine/types.js";
@@ -112,15 +112,15 @@ export function resolveWorkspace(
     return holds;
   };
   const audited = options.audited;
-  const visitEdges: DependencyVisitor = (id, visit) => {
+  const dependents = dependentsIndex(packages.length, (id, visit) => {
     const edges = graph.edges[id]!;
     for (let i = 0; i < edges.length; i++) visit(edges[i]!.to);
-  };
-  const within = audited === "all" ? undefined : packagesReaching(packages.length, visitEdges, (id) => audited.has(packages[id]!.name));
+  });
+  const within = audited === "all" ? undefined : dependents.reaching((id) => audited.has(packages[id]!.name));
   const localById = new Map<number, LocalPackage>();
   for (const [local, id] of graph.localIds) localById.set(id, local);
   const isLocal = (id: number) => localById.has(id);
-  const reachesLocal = packagesReaching(packages.length, visitEdges, isLocal);
+  const reachesLocal = dependents.reaching(isLocal);
   // `--target all`: every known target is built on its own, one per class of targets the build's cfg keys cannot tell apart.
   const platforms = options.targets ? null : platformClasses(summaries, packages.length, within, cfgOf);
   const targets = options.targets ?? platforms!.representatives;

@@ -9,7 +9,7 @@ import { targetCfg } from "../../rules/data/targets.js";
 import { audit } from "../../src/audit.js";
 import type { Rule } from "../../src/engine/types.js";
 import { auditedCrates } from "../../src/engine/run.js";
-import { packagesReaching } from "../../src/graph/relevant.js";
+import { dependentsIndex, packagesReaching } from "../../src/graph/relevant.js";
 import { nodeHost } from "../../src/host/index.js";
 import { decodeLockfile } from "../../src/lockfile/encoding.js";
 import type { MetadataProvider } from "../../src/registry/model.js";
@@ -33,6 +33,13 @@ describe("packagesReaching", () => {
     const visit = (id: number, to: (id: number) => void) => repeated[id]!.forEach(to);
     expect(set(packagesReaching(repeated.length, visit, (id) => id === 2))).toEqual([0, 1, 2]);
     expect(set(packagesReaching(repeated.length, visit, (id) => id === 3))).toEqual([3]);
+  });
+
+  it("answers several questions from one index of dependents, each as on its own", () => {
+    const index = dependentsIndex(edges.length, visitor);
+    expect(set(index.reaching((id) => id === 2))).toEqual([0, 1, 2, 3, 7]);
+    expect(set(index.reaching((id) => id === 6))).toEqual([4, 5, 6, 7]);
+    expect(set(index.reaching((id) => id === 2))).toEqual([0, 1, 2, 3, 7]);
   });
 
   it("is closed under dependents: every dependent of a package in the set is in it", () => {
