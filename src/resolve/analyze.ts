@@ -150,10 +150,12 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     for (let i = 0; i < keys.length; i++) if (matches(keys[i]!, earlierTarget) !== matches(keys[i]!, target)) return false;
     return true;
   };
+  /** Which resolution a scope and target use: one per target only when targets are built on their own. */
+  const resolutionKey = (wantDevUnits: boolean, target: TargetCfg | null) => `${wantDevUnits && hasDevDeps}\0${separate && target !== null ? target.triple : ""}`;
   const resolutionFor = (wantDevUnits: boolean, target: TargetCfg | null) => {
     const hasDevUnits = wantDevUnits && hasDevDeps;
     const own = separate && target !== null;
-    const key = `${hasDevUnits}\0${own ? target.triple : ""}`;
+    const key = resolutionKey(wantDevUnits, target);
     let resolved = resolutions.get(key);
     if (!resolved && own) {
       const earlier = ownResolutions.find((r) => r.hasDevUnits === hasDevUnits && replays(r.resolved, r.target, target));
@@ -188,7 +190,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     const walked = new Map<string, string[]>();
     for (const target of targets ?? [null]) {
       const resolved = resolutionFor(hasDevUnits, target);
-      const earlier = target && replayOf.get(`${hasDevUnits && hasDevDeps}\0${target.triple}`);
+      const earlier = target && replayOf.get(resolutionKey(hasDevUnits, target));
       const earlierWalk = earlier && walked.get(earlier.triple);
       if (earlierWalk) {
         // Its platform holds alike on every declaration this build touches: the walk would reach the same triples.
@@ -231,6 +233,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   const buildFeatures = resolutionFor(false, targets?.[0] ?? null);
   const within = options.within;
   const assumed = (id: number) => summaries.get(id).dependencies.some((d) => d.anyFeatures !== undefined && (within === undefined || within[d.to] === 1));
-  const assumesFeatures = [...resolutions.values()].some((resolved) => [...resolved.built].some(assumed));
+  // A replayed resolution is listed under each target that uses it: each is looked at once.
+  const assumesFeatures = [...new Set(resolutions.values())].some((resolved) => [...resolved.built].some(assumed));
   return { found: [...found.values()], build: build!, buildFeatures, assumesFeatures };
 }
