@@ -6,7 +6,7 @@ import { buildProbe, type ProbedPackage } from "./probe.js";
 import { activate, isRustlsCrate, reachesRustls } from "./tls-reach.js";
 import type { Host } from "../host/index.js";
 import type { MetadataLookup } from "../registry/model.js";
-import type { EffectiveDependency } from "../workspace/model.js";
+import { workspaceDependencyByKey, type EffectiveDependency } from "../workspace/model.js";
 import type { DependencyChange, TextEdit } from "./model.js";
 import { childLookup, planFix, type FixPreferences, type LocalDeclaration } from "./plan.js";
 import { planProviderFix } from "./provider.js";
@@ -146,9 +146,7 @@ export function runFixes(input: FixRunInput): FixOutcome {
   for (const w of result.workspaces) {
     // A path crate (a [patch] fork) is planned from its own [features], not from knowledge of its registry namesake.
     const metadata = withLocalPackages(input.metadataFor?.(w.workspace.root), [...w.workspace.members, ...w.workspace.pathPackages]);
-    // The first entry of a key, as a search of the list finds it (looked up for every local declaration).
-    const inheritable = new Map<string, EffectiveDependency>();
-    for (const d of w.workspace.rootManifest.workspace?.dependencies ?? []) if (!inheritable.has(d.key)) inheritable.set(d.key, d);
+    const inheritable = workspaceDependencyByKey(w.workspace.rootManifest);
     const baseOf = (decl: EffectiveDependency) => (decl.inheritedFrom ? inheritable.get(decl.key) : undefined);
     const locals = [...w.workspace.members, ...w.workspace.pathPackages].flatMap((pkg) =>
       pkg.dependencies.map((decl): LocalDeclaration => ({ decl, manifest: pkg.manifest.file, label: `${pkg.name}'s ${decl.kind === "normal" ? "" : `${decl.kind}-`}dependency${decl.target ? ` for ${decl.target}` : ""}`, base: baseOf(decl) })),

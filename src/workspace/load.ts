@@ -7,7 +7,7 @@ import { parseManifest } from "../manifest/parse.js";
 import { InputError, type Problem } from "../problems.js";
 import { expandMemberPattern, hasGlob } from "./glob.js";
 import { CfgParseError, parseCfg } from "../resolve/cfg.js";
-import type { EffectiveDependency, LocalPackage, ResolverVersion, Workspace } from "./model.js";
+import { workspaceDependencyByKey, type EffectiveDependency, type LocalPackage, type ResolverVersion, type Workspace } from "./model.js";
 
 /** Runs a stage of the audit and, with --timings, counts its time under `name`. */
 export type Stage = <T>(name: string, run: () => T) => T;
@@ -151,7 +151,7 @@ function effectiveDependency(decl: DependencyDecl, from: DependencyDecl, pathDir
 /** Applies `workspace = true` inheritance and resolves path dependencies to directories. */
 function effectiveDependencies(manifest: Manifest, root: Manifest, rootDir: string, problems: Problem[]): EffectiveDependency[] {
   const dir = dirname(manifest.file);
-  const inheritable = new Map((root.workspace?.dependencies ?? []).map((d) => [d.key, d]));
+  const inheritable = workspaceDependencyByKey(root);
   const result: EffectiveDependency[] = [];
   for (const decl of manifest.dependencies) {
     if (!decl.workspace) {

@@ -42,3 +42,15 @@ export interface Workspace {
 export function localManifests(workspace: Workspace): Manifest[] {
   return [workspace.rootManifest, ...workspace.members.map((m) => m.manifest), ...workspace.pathPackages.map((p) => p.manifest)];
 }
+
+const workspaceDependencies = new WeakMap<Manifest, ReadonlyMap<string, DependencyDecl>>();
+
+/**
+ * A root manifest's `[workspace.dependencies]` by key (keys of one TOML table are unique), made once per manifest:
+ * every local package's inherited entries, and every fix of one, look them up.
+ */
+export function workspaceDependencyByKey(root: Manifest): ReadonlyMap<string, DependencyDecl> {
+  let byKey = workspaceDependencies.get(root);
+  if (!byKey) workspaceDependencies.set(root, (byKey = new Map((root.workspace?.dependencies ?? []).map((d) => [d.key, d]))));
+  return byKey;
+}
