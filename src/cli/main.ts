@@ -402,7 +402,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         return false;
       }
     };
-    const reported = timings ? timings.time("report", report) : report();
+    const reported = timed("report", report);
     if (timings) {
       const lines = [...timings.stages].map(([stage, ms]) => `  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms`);
       io.stderr.write(`timings (stages overlap: "read files", "parse lock" and "parse manifests" are inside "load workspace"; re-audits count again):\n${lines.join("\n")}\n  ${"total".padEnd(22)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
