@@ -238,6 +238,13 @@ pairedRows.push({ label: `vector ${AFTER_EDIT}: tls-audit ÷ node -e 0`, target:
   const audit = tlsAudit(["--format", "json", ws], { env: { TLS_AUDIT_CACHE_DIR: cacheDir } });
   return { workspace: "vectordotdev__vector", reference: "node -e 0", audit, ref: floorSpec(), ws, cacheDir, lockedPackages: lockedCount(ws) };
 } });
+/** A Debian row's pair in `ws`: tls-audit with the row's own crate-metadata cache, and cargo tree. */
+function debianPair(ws, workspace, lockedPackages) {
+  const cacheDir = mkdtempSync(join(tmp, "cache-"));
+  const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
+  const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
+  return { workspace, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages };
+}
 // The case of fixtures/cargo-oracle with the most locked packages (148; every case of every suite counted) that has
 // openssl-sys in its lock, so `cargo tree -i` has work: a root package that is also the workspace, with a path member.
 const [EDIT_SUITE, EDIT_CASE] = ["trixie", "octocrab-22"];
@@ -251,11 +258,7 @@ pairedRows.push({
     if (!cargoBin) return; // noted once above
     if (!existsSync(editCaseDir)) return note(`${EDIT_SUITE}/${EDIT_CASE} ${AFTER_EDIT} skipped: ${editCaseDir} missing (fixtures regenerated? pick the largest case again)`);
     const ws = debianCase(EDIT_SUITE, EDIT_CASE, "edit");
-    if (!ws) return;
-    const cacheDir = mkdtempSync(join(tmp, "cache-"));
-    const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
-    const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
-    return { workspace: `debian ${EDIT_SUITE}/${EDIT_CASE}`, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages: editCasePackages };
+    return ws && debianPair(ws, `debian ${EDIT_SUITE}/${EDIT_CASE}`, editCasePackages);
   },
 });
 // Issue 16's own size: a ≈300-package workspace over a Debian registry, written and locked by cargo at bench time
@@ -278,10 +281,7 @@ pairedRows.push({
       return note(`${LARGE} ${AFTER_EDIT} skipped: ${error.message}`);
     }
     if (lockedPackages < 280 || lockedPackages > 320) note(`${LARGE} locks ${lockedPackages} packages, not 280–320: has the ${DEBIAN_LARGE_SUITE} registry changed?`);
-    const cacheDir = mkdtempSync(join(tmp, "cache-"));
-    const audit = tlsAudit(["--format", "json", "."], { cwd: ws, env: { CARGO_HOME: cargoHome, TLS_AUDIT_CACHE_DIR: cacheDir } });
-    const ref = { cmd: cargoBin.cmd, args: TREE_ARGS, cwd: ws, env: { CARGO_HOME: cargoHome }, ok: [0] };
-    return { workspace: `debian ${DEBIAN_LARGE_SUITE}, generated (bench/debian-large.mjs)`, reference: `cargo ${TREE_ARGS.join(" ")}`, audit, ref, ws, cacheDir, lockedPackages };
+    return debianPair(ws, `debian ${DEBIAN_LARGE_SUITE}, generated (bench/debian-large.mjs)`, lockedPackages);
   },
 });
 
