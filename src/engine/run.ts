@@ -11,6 +11,7 @@ import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace
 import { isFindingDependency } from "../resolve/analyze.js";
 import { unknownFeatures } from "../resolve/feature-request.js";
 import { localManifests, type LocalPackage, type Workspace } from "../workspace/model.js";
+import type { Stage } from "../workspace/load.js";
 import type { AllowEntry, ConfiguredSeverity, SeverityKey } from "../config/config.js";
 import { applyAllows, type Suppression } from "./allow.js";
 import { refreshLock, refreshProblems } from "../lockfile/refresh.js";
@@ -129,13 +130,16 @@ function manifestReach(banned: ReadonlySet<string>): RuleContext["reach"] {
 export function auditWorkspace(workspace: Workspace, options: AuditOptions): WorkspaceAudit {
   const problems = [...workspace.problems];
   const banned = new Set(options.bannedCrates);
+  // Only --timings reads the clock: a plain run calls each stage directly.
+  const timings = options.timings;
+  const stage: Stage = timings ? (name, run) => timings.time(name, run) : (_name, run) => run();
   // A stale lock is refreshed in memory, and a missing one generated, as cargo would (lockfile/refresh.ts).
   // A lock that cannot be read is an error of its own (exit 2): its workspace keeps the manifests-only view.
   const noLock = !workspace.lockfile && workspace.problems.some((p) => p.code === "lockfile-missing");
   const audited = auditedCrates(banned, options.rules);
   // Under resolver 2 another member's features do not reach a member's build: a re-audit of a few members walks from them.
   const refresh = () => refreshLock(workspace, workspace.lockfile, options.resolution?.metadata, audited, options.resolution?.members);
-  const refreshed = workspace.lockfile || (options.resolution && noLock) ? (options.timings ? options.timings.time("refresh lock", refresh) : refresh()) : undefined;
+  const refreshed = workspace.lockfile || (options.resolution && noLock) ? stage("refresh lock", refresh) : undefined;
   if (refreshed) problems.splice(0, problems.length, ...refreshProblems(problems, refreshed));
   const graph = refreshed ? buildGraph(workspace, refreshed.lockfile, problems) : undefined;
   let resolution: Resolution = "manifest";
@@ -167,7 +171,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   if (graph && options.resolution) {
     const settings = { ...options.resolution, audited };
     const run = () => resolveWorkspace(workspace, graph, banned, settings, problems);
-    resolved = options.timings ? options.timings.time("resolve", run) : run();
+    resolved = stage("resolve", run);
     problems.push(...(options.resolution.metadata?.problems ?? []));
     resolution = refreshed?.unlocked ? "unlocked" : resolved.complete ? "exact" : "partial";
     reach = resolved.reach;
@@ -195,8 +199,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
       memberBuilds(handlers, options.rules[index]!.meta.buildCrates);
     });
   };
-  if (options.timings) options.timings.time("rules", runRules);
-  else runRules();
+  stage("rules", runRules);
   if (refreshed) markUncertainFindings(findings.values(), refreshed);
   const configured = [...findings.values()].flatMap((finding) => {
     const level = options.severity?.[finding.scope];
