@@ -1,4 +1,5 @@
 // Plans fixes for every finding, applies them in memory, re-audits, and keeps only the changes that work.
+import { isDeepStrictEqual } from "node:util";
 import { tomlData } from "../manifest/toml-ast.js";
 import type { AuditResult } from "../audit.js";
 import type { Finding, FindingFix, Rule } from "../engine/types.js";
@@ -83,16 +84,25 @@ export function verifyRewrite(before: string, after: string, changed: string[][]
   } catch (error) {
     return `the edited manifest does not parse: ${(error as Error).message}`;
   }
+  // The documents are shared (tomlData): only the tables on a changed entry's path are copied, the rest compared
+  // in place (cloning and serialising vector's 1,400-line root manifest twice was a few milliseconds per fix run).
   const strip = (doc: Record<string, unknown>) => {
-    const copy = structuredClone(doc);
+    const copy = { ...doc };
     for (const path of changed) {
       let node: Record<string, unknown> | undefined = copy;
-      for (const part of path.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
+      for (const part of path.slice(0, -1)) {
+        const next: unknown = node[part];
+        if (typeof next !== "object" || next === null || Array.isArray(next)) {
+          node = undefined;
+          break;
+        }
+        node = node[part] = { ...(next as Record<string, unknown>) };
+      }
       if (node) delete node[path.at(-1)!];
     }
-    return JSON.stringify(copy);
+    return copy;
   };
-  if (strip(a) !== strip(b)) return "the edit would change keys other than the dependency entries it targets";
+  if (!isDeepStrictEqual(strip(a), strip(b))) return "the edit would change keys other than the dependency entries it targets";
   for (const path of changed) {
     const pick = (doc: Record<string, unknown>) => path.reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
     const old = pick(a);
