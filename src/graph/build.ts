@@ -19,14 +19,23 @@ export function matchLockedDependency(
   candidates: LockedPackage[],
   localIdByDir: Map<string, number>,
 ): LockedPackage | undefined {
+  // A requirement node-semver cannot read is taken as satisfied by any version: the lock is not called stale for it.
+  const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
+  // The usual case, one locked package of that name: whatever its source, the rules below come down to whether it
+  // fits (a path package of the entry's directory is taken as it is). No arrays: this runs for every entry of every
+  // local package, twice per audit.
+  if (candidates.length <= 1) {
+    const only = candidates[0];
+    if (only === undefined || only.name !== decl.package) return undefined;
+    if (decl.pathDir !== undefined && localIdByDir.get(decl.pathDir) === only.id) return only;
+    return fits(only) ? only : undefined;
+  }
   const named = candidates.filter((p) => p.name === decl.package);
   if (decl.pathDir !== undefined) {
     const id = localIdByDir.get(decl.pathDir);
     const exact = named.find((p) => p.id === id);
     if (exact) return exact;
   }
-  // A requirement node-semver cannot read is taken as satisfied by any version: the lock is not called stale for it.
-  const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
   const wantKind = decl.pathDir !== undefined ? "path" : decl.git !== undefined ? "git" : "registry";
   let pool = named.filter((p) => sourceKind(p.source) === wantKind);
   if (wantKind === "git" && pool.length > 1) {
