@@ -9,6 +9,7 @@ cases at the end of a template (or bump the template) to keep numbers stable.
 """
 from __future__ import annotations
 
+import json
 import os
 
 # --------------------------------------------------------------------------- per-suite crate profiles
@@ -642,8 +643,18 @@ def t_builds(suite):
     return out
 
 
+def t_regressions(suite):
+    """J: random workspaces (random_cases.py) on which fuzz.py found tls-audit wrong, kept as data once fixed
+    (adopt.py writes regressions.json). Last, so that adopting a case renumbers no other."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regressions.json")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [dict(case) for case in json.load(f).get(suite, [])]
+
+
 TEMPLATES = [t_kind_unify, t_member_forwarding, t_optional, t_renamed, t_two_versions, t_targets,
-             t_workspace_inherit, t_matrix, t_builds]
+             t_workspace_inherit, t_matrix, t_builds, t_regressions]
 
 
 def cases_for(suite: str) -> list[dict]:

@@ -7,7 +7,7 @@ import type { Problem } from "../problems.js";
 import type { MetadataLookup } from "../registry/model.js";
 import type { TargetCfg } from "../resolve/cfg.js";
 import type { FeatureRequest } from "../resolve/features.js";
-import { resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
+import { currentPackageBeside, resolveWorkspace, type WorkspaceResolution } from "../resolve/workspace.js";
 import { isFindingDependency } from "../resolve/analyze.js";
 import { unknownFeatures } from "../resolve/feature-request.js";
 import { localManifests, type LocalPackage, type Workspace } from "../workspace/model.js";
@@ -164,7 +164,7 @@ export function auditWorkspace(workspace: Workspace, options: AuditOptions): Wor
   });
 
   if (options.resolution) {
-    for (const message of unknownFeatures(options.resolution.request, workspace.members)) {
+    for (const message of unknownFeatures(options.resolution.request, workspace.members, currentPackageBeside(workspace))) {
       problems.push({ severity: "error", code: "feature-unknown", message: `requested features (--features or [resolve] features): ${message}`, hint: "cargo rejects the same request; the feature is ignored" });
     }
   }

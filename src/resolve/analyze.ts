@@ -37,6 +37,8 @@ export interface MemberAnalysisOptions {
    * bound `lockReach` is checked over.
    */
   lockEdges: readonly LocalEdge[];
+  /** The current package resolved beside the member (`ResolveOptions.current`). */
+  current?: { id: number; request: FeatureRequest };
 }
 
 /** A local package's direct dependency that reaches a banned crate in one member's build. */
@@ -168,7 +170,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
     if (!resolved) {
       const platformActive = own ? (spec: string, forHost: boolean) => matches(spec, forHost ? options.host : target) : (resolutionPlatform ?? undefined);
       const platformKey = platformActive && `${options.host.triple}\0${own ? target.triple : targets!.map((t) => t.triple).join(",")}`;
-      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, platformKey, within: options.within });
+      resolved = resolveFeatures(summaries, root, options.request, { resolver: options.resolver, hasDevUnits, platformActive, platformKey, within: options.within, current: options.current });
       resolutions.set(key, resolved);
       if (own) ownResolutions.push({ hasDevUnits, target, resolved });
     }

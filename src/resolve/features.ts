@@ -38,6 +38,13 @@ export interface ResolveOptions {
    * exactly cargo's. Undefined for every package.
    */
   within?: PackageSet;
+  /**
+   * The package in the current directory, with its request, when it is resolved beside the root member: cargo's old
+   * command-line feature behaviour (resolver 1 and a root package; `Workspace::members_with_features_old`) resolves
+   * the current package's features in every `-p` build run from the workspace root, though only the root member is
+   * built. Its dev-dependencies count, as the root member's do.
+   */
+  current?: { id: number; request: FeatureRequest };
 }
 
 /** Why a feature or optional dependency was activated: the first cause seen, for why-paths. */
@@ -100,6 +107,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const within = options.within;
   const descends = (id: number) => within === undefined || within[id] === 1;
   const stored = (fk: FeaturesFor) => (decoupleHostDeps ? fk : FeaturesFor.Normal);
+  const current = options.current?.id;
 
   const features = new Map<number, Map<string, ActivationCause>>();
   const dependencies = new Map<number, Map<string, ActivationCause>>();
@@ -121,8 +129,9 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
   const isActiveDecl = (summary: PackageSummary, fk: FeaturesFor, dep: SummaryDependency): boolean => {
     if (dep.target !== null && ignoreInactiveTargets && !options.platformActive!(dep.target, dep.kind === "build" || fk === FeaturesFor.Host)) return false;
     if (decoupleDevDeps && dep.kind === "dev") return false;
-    // Dev-dependencies only count for the root member: cargo resolves other packages without them.
-    return dep.kind !== "dev" || summary.id === root;
+    // Dev-dependencies only count for the root member (and the current package): cargo resolves other packages
+    // without them.
+    return dep.kind !== "dev" || summary.id === root || summary.id === current;
   };
   /** An active declaration with the child's FeaturesFor and the cause it gives what it enables. */
   const activeDecl = (summary: PackageSummary, fk: FeaturesFor, dep: SummaryDependency): ActiveDep | undefined => {
@@ -143,7 +152,7 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
       sharedActiveDeps.set(summary, (shared = { within, targeted: summary.dependencies.some((d) => d.target !== null), byPlatform: new Map() }));
     }
     const platformKey = ignoreInactiveTargets && shared.targeted ? options.platformKey : "";
-    const slot = platformKey === undefined ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root) << 3);
+    const slot = platformKey === undefined ? -1 : fk | (Number(decoupleDevDeps) << 1) | (Number(trackForHost) << 2) | (Number(summary.id === root || summary.id === current) << 3);
     const key = packageKey(summary.id, fk);
     const cached = slot === -1 ? activeDeps.get(key) : shared.byPlatform.get(platformKey!)?.[slot];
     if (cached) return cached;
@@ -289,12 +298,17 @@ export function resolveFeatures(summaries: SummaryTable, root: number, request: 
     }
   };
 
-  const rootSummary = summaries.get(root);
-  const requested: FeatureValue[] = request.features.flatMap((f) => f.split(/[\s,]+/)).filter(Boolean).map(parseFeatureValue);
-  if (request.defaultFeatures && rootSummary.features.has("default")) requested.push({ type: "feature", name: "default" });
-  if (request.allFeatures) for (const name of rootSummary.features.keys()) requested.push({ type: "feature", name });
-  if (trackForHost && rootSummary.procMacro) activatePkg(root, FeaturesFor.Normal, requested, REQUESTED);
-  activatePkg(root, trackForHost && rootSummary.procMacro ? FeaturesFor.Host : FeaturesFor.Normal, requested, REQUESTED);
+  const activateRoot = (id: number, rootRequest: FeatureRequest) => {
+    const rootSummary = summaries.get(id);
+    const requested: FeatureValue[] = rootRequest.features.flatMap((f) => f.split(/[\s,]+/)).filter(Boolean).map(parseFeatureValue);
+    if (rootRequest.defaultFeatures && rootSummary.features.has("default")) requested.push({ type: "feature", name: "default" });
+    if (rootRequest.allFeatures) for (const name of rootSummary.features.keys()) requested.push({ type: "feature", name });
+    if (trackForHost && rootSummary.procMacro) activatePkg(id, FeaturesFor.Normal, requested, REQUESTED);
+    activatePkg(id, trackForHost && rootSummary.procMacro ? FeaturesFor.Host : FeaturesFor.Normal, requested, REQUESTED);
+  };
+  // The root member first: where both ask for something, the member's own declarations explain it.
+  activateRoot(root, request);
+  if (options.current && current !== root) activateRoot(options.current.id, options.current.request);
   const built = new Set<number>();
   for (const key of processed) built.add(key >> 1);
   return { features, dependencies, decoupleHostDeps, built };

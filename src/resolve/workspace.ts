@@ -12,7 +12,7 @@ import { explainEdge, explainFeature, type EdgeExplanation } from "./explain.js"
 import { activatedFeatures, FeaturesFor, type FeatureRequest } from "./features.js";
 import { dependentsIndex, type PackageSet } from "../graph/relevant.js";
 import { SummaryTable, type PackageSummary } from "./summary.js";
-import { featureRequestFor } from "./feature-request.js";
+import { featureRequestFor, oldBehaviourRequests } from "./feature-request.js";
 import type { DirectDependency } from "../engine/types.js";
 import { positionOf, roleOf } from "../engine/run.js";
 
@@ -130,9 +130,19 @@ export function resolveWorkspace(
     if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, bannedIds, within)));
     return pairs;
   };
+  // Cargo's old command-line feature behaviour (resolver 1 and a root package): `cargo build -p M`, run from the root,
+  // resolves the root package's features beside M's.
+  const current = currentPackageBeside(workspace);
+  const currentId = current && graph.localIds.get(current);
+  const requestsFor = (member: LocalPackage, request: FeatureRequest): { request: FeatureRequest; current?: { id: number; request: FeatureRequest } } => {
+    if (!current || currentId === undefined || member === current) return { request: featureRequestFor(member, request) };
+    const split = oldBehaviourRequests(member, current, workspace.members, request);
+    // A current package with no locked path to an audited crate cannot change what the member's build reaches.
+    return within === undefined || within[currentId] === 1 ? { request: split.member, current: { id: currentId, request: split.current } } : { request: split.member };
+  };
   const analyse = (member: LocalPackage, request: FeatureRequest, table: SummaryTable) =>
     analyzeMember(table, graph.localIds.get(member)!, {
-      request: featureRequestFor(member, request),
+      ...requestsFor(member, request),
       resolver: workspace.resolver,
       targets,
       separateTargets: platforms !== null,
@@ -390,6 +400,16 @@ export function resolveWorkspace(
         .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
     },
   };
+}
+
+/**
+ * The package whose features every `cargo build -p M` run from the workspace root resolves beside M's, under cargo's
+ * old command-line feature behaviour: the root package of a workspace under resolver 1 (`Workspace::
+ * allows_new_cli_feature_behavior` is false). Undefined for a virtual workspace or resolver 2 and 3.
+ */
+export function currentPackageBeside(workspace: Workspace): LocalPackage | undefined {
+  if (workspace.resolver !== "1" || !workspace.rootManifest.package) return undefined;
+  return workspace.members.find((m) => m.manifest === workspace.rootManifest);
 }
 
 /**

@@ -106,7 +106,8 @@ function resolverFor(manifest: Manifest, problems: Problem[]): ResolverVersion {
     });
     return "2";
   }
-  const edition = editionOf(manifest, undefined);
+  // A root package's `edition.workspace = true` inherits its own `[workspace.package]` edition.
+  const edition = editionOf(manifest, manifest);
   // The edition implies the resolver only for a root package, never for a virtual workspace.
   if (!manifest.package) return "1";
   return edition === "2024" ? "3" : edition === "2021" ? "2" : "1";

@@ -1,6 +1,7 @@
 // `-F` as cargo reads it for a workspace: which member gets which feature, and cargo's errors for unknown names.
 import { describe, expect, it } from "vitest";
-import { featureRequestFor, unknownFeatures } from "../../src/resolve/feature-request.js";
+import { featureRequestFor, oldBehaviourRequests, unknownFeatures } from "../../src/resolve/feature-request.js";
+import { currentPackageBeside } from "../../src/resolve/workspace.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 import type { Workspace } from "../../src/workspace/model.js";
 import { memoryHost } from "../helpers/memory-host.js";
@@ -49,5 +50,45 @@ describe("unknownFeatures", () => {
       "none of the selected packages contains this feature: zz/nope",
       "none of the selected packages contains this feature: git2",
     ]);
+  });
+});
+
+// Resolver 1 with a root package: cargo's old command-line feature behaviour (Workspace::members_with_features_old).
+describe("oldBehaviourRequests and currentPackageBeside", () => {
+  const oldFiles = {
+    "Cargo.toml": `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2018"\n\n[dependencies]\nnet = { path = "net" }\ncurl = "0.4"\n\n[features]\nfast = []\n\n[workspace]\nmembers = ["net"]\n`,
+    "net/Cargo.toml": `[package]\nname = "net"\nversion = "0.1.0"\nedition = "2018"\n\n[dependencies]\ngit2 = { version = "0.16", optional = true }\n\n[features]\ngit = ["dep:git2"]\n`,
+  };
+  const load = (files: Record<string, string>): Workspace => {
+    const loaded = loadWorkspace(memoryHost(files), "/ws");
+    if (!("members" in loaded)) throw new Error("not a workspace");
+    return loaded;
+  };
+
+  it("names the root package under resolver 1, and nothing for a virtual workspace or resolver 2", () => {
+    expect(currentPackageBeside(load(oldFiles))?.name).toBe("app");
+    expect(currentPackageBeside(load({ ...oldFiles, "Cargo.toml": oldFiles["Cargo.toml"].replace('edition = "2018"', 'edition = "2021"') }))).toBeUndefined();
+    expect(currentPackageBeside(load({ ...oldFiles, "Cargo.toml": oldFiles["Cargo.toml"].replace("[workspace]\n", '[workspace]\nresolver = "2"\n') }))).toBeUndefined();
+    expect(currentPackageBeside(load({ ...oldFiles, "Cargo.toml": `[workspace]\nmembers = ["net"]\nresolver = "1"\n` }))).toBeUndefined();
+    expect(currentPackageBeside(load({ ...oldFiles, "Cargo.toml": oldFiles["Cargo.toml"].replace('edition = "2018"', 'edition = "2021"').replace("[workspace]\n", '[workspace]\nresolver = "1"\n') }))?.name).toBe("app");
+  });
+
+  it("gives the flags to the current package and only `member/feature` to the member, whose defaults stay on", () => {
+    const ws = load(oldFiles);
+    const [app, net] = [member(ws, "app"), member(ws, "net")];
+    const split = oldBehaviourRequests(net, app, ws.members, { features: ["fast", "net/git", "curl/http2"], allFeatures: true, defaultFeatures: false });
+    expect(split.member).toEqual({ features: ["git"], allFeatures: true, defaultFeatures: true });
+    expect(split.current).toEqual({ features: ["fast", "curl/http2"], allFeatures: true, defaultFeatures: false });
+  });
+
+  it("checks plain names against the current package alone", () => {
+    const ws = load(oldFiles);
+    const app = member(ws, "app");
+    expect(unknownFeatures(request("fast", "net/git"), ws.members, app)).toEqual([]);
+    expect(unknownFeatures(request("git"), ws.members, app)).toEqual(["the package 'app' does not contain this feature: git"]);
+    expect(unknownFeatures(request("tokio/full"), ws.members, app)).toEqual(["the package 'app' has no dependency `tokio` for this feature: tokio/full"]);
+    expect(unknownFeatures(request("curl/http2"), ws.members, app)).toEqual([]);
+    // Without the old behaviour, a plain name is any member's.
+    expect(unknownFeatures(request("git"), ws.members)).toEqual([]);
   });
 });

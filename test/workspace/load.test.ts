@@ -150,6 +150,10 @@ describe("loadWorkspace: resolver", () => {
     [pkg("a").replace("2021", "2024"), "3"],
     [pkg("a").replace('edition = "2021"\n', ""), "1"],
     [`${pkg("a")}resolver = "2"\n`.replace("2021", "2018"), "2"],
+    // A root package inheriting its edition reads its own [workspace.package] (nushell, zellij, lemmy and sqlx do).
+    [`[workspace.package]\nedition = "2024"\n\n[package]\nname = "a"\nversion = "0.1.0"\nedition.workspace = true\n\n[workspace]\n`, "3"],
+    [`[package]\nname = "a"\nversion = "0.1.0"\nedition = { workspace = true }\n\n[workspace]\n\n[workspace.package]\nedition = "2021"\n`, "2"],
+    [`[package]\nname = "a"\nversion = "0.1.0"\nedition.workspace = true\n\n[workspace]\n\n[workspace.package]\nedition = "2018"\n`, "1"],
   ])("%j → resolver %s", (root, resolver) => {
     expect(load({ "Cargo.toml": root, "Cargo.lock": LOCK }).resolver).toBe(resolver);
   });

@@ -1,0 +1,166 @@
+"""Random workspaces against real cargo: lock each, ask `cargo tree` (oracle.py) and tls-audit, compare.
+
+  python3 scripts/differential/fuzz.py SUITE [--seed N] [--count K] [--jobs J] [--registry DIR] [--keep DIR]
+
+The workspaces come from random_cases.py. The registry is the suite's committed directory source
+(fixtures/differential/<suite>/registry) unless --registry names another (a full Debian one from generate.sh
+reaches more feature combinations). For each workspace that cargo can lock, the oracle's per-build answer
+(buildFindings, both feature modes; platformFindings for three targets when a manifest has target tables) is
+compared with the findings of `node bin/tls-audit.js -f json` exactly as test/resolve/builds.test.ts compares
+the committed cases: every (package, dependency, banned crate) at its narrowest scope, and the builds named.
+A case that differs is written to --keep (default /tmp/tls-audit-fuzz-keep) with expected.json and the case as
+data (case.json); `python3 scripts/differential/adopt.py KEPT_DIR...` commits it as a regression case once tls-audit
+is fixed. Exits 1 when any case differs.
+
+Needs cargo, python3 >= 3.11 and a built tls-audit (npm run build); no network.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import oracle  # noqa: E402
+from random_cases import random_case  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+RANK = {"normal": 0, "build": 1, "dev": 2}
+
+
+def audit(ws: str, all_features: bool, target: str, home: str) -> list[dict]:
+    args = ["node", os.path.join(ROOT, "bin", "tls-audit.js"), "-f", "json", "--no-cache", "--target", target]
+    if all_features:
+        args.append("--all-features")
+    env = dict(os.environ, CARGO_HOME=home, TLS_AUDIT_NO_CACHE="1")
+    r = subprocess.run([*args, ws], capture_output=True, text=True, env=env)
+    if r.returncode not in (0, 1):
+        raise RuntimeError(f"tls-audit exited {r.returncode}: {r.stderr.strip()}")
+    report = json.loads(r.stdout)
+    resolution = {w["resolution"] for w in report["workspaces"]}
+    if resolution != {"exact"}:
+        raise RuntimeError(f"tls-audit resolution {sorted(resolution)}, not exact: {r.stderr.strip()}")
+    return [f for f in report["findings"] if f["ruleId"] == "no-native-tls"]
+
+
+def folded(build_findings: list[dict]) -> dict:
+    """Cargo's per-build answers as findings: (package, dependency, version, banned) -> narrowest scope, builds."""
+    out: dict = {}
+    for f in build_findings:
+        key = (f["package"], f["dependency"], f["dependencyVersion"], f["banned"])
+        entry = out.setdefault(key, {"scope": f["scope"], "builds": {}})
+        if RANK[f["scope"]] < RANK[entry["scope"]]:
+            entry["scope"] = f["scope"]
+        known = entry["builds"].get(f["build"])
+        if known is None or RANK[f["scope"]] < RANK[known]:
+            entry["builds"][f["build"]] = f["scope"]
+    return out
+
+
+def compare(ws: str, expected: dict, home: str) -> list[str]:
+    problems = []
+    for mode in oracle.MODES:
+        want = folded(expected["buildFindings"][mode])
+        findings = audit(ws, mode == "all-features", oracle.TARGET, home)
+        ours = sorted(f"{f['member']} -> {f['dependency']} {f['dependencyVersion']} -> {b} [{f['scope']}]" for f in findings for b in f["reaches"])
+        theirs = sorted(f"{k[0]} -> {k[1]} {k[2]} -> {k[3]} [{e['scope']}]" for k, e in want.items())
+        if ours != theirs:
+            missing = sorted(set(theirs) - set(ours))
+            extra = sorted(set(ours) - set(theirs))
+            problems.append(f"{mode}: cargo has, tls-audit lacks {missing}; tls-audit has, cargo lacks {extra}")
+            continue
+        for f in findings:
+            builds = set()
+            for b in f["reaches"]:
+                for build, scope in want[(f["member"], f["dependency"], f["dependencyVersion"], b)]["builds"].items():
+                    if RANK[scope] <= RANK[f["scope"]]:
+                        builds.add(build)
+            if f.get("builds", []) != sorted(builds):
+                problems.append(f"{mode}: {f['member']} -> {f['dependency']}: builds {f.get('builds')} against cargo's {sorted(builds)}")
+    for target, want_list in (expected.get("platformFindings") or {}).items():
+        want = sorted({f"{f['package']} -> {f['dependency']} {f['dependencyVersion']} -> {f['banned']}" for f in want_list})
+        findings = audit(ws, False, target, home)
+        ours = sorted({f"{f['member']} -> {f['dependency']} {f['dependencyVersion']} -> {b}" for f in findings if f["scope"] == "normal" for b in f["reaches"]})
+        if ours != want:
+            problems.append(f"--target {target}: cargo {want}, tls-audit {ours}")
+    return problems
+
+
+def registry_crates(registry: str) -> frozenset[str]:
+    """Crate names of a directory source (`<name>-<version>` directories)."""
+    return frozenset(d.rsplit("-", 1)[0] if "+" not in d else d.split("+")[0].rsplit("-", 1)[0] for d in os.listdir(registry))
+
+
+def run(suite: str, seed: int, index: int, registry: str, work: str, keep: str) -> tuple[str, str]:
+    case = random_case(suite, seed, index, registry_crates(registry))
+    ws = os.path.join(work, case["slug"])
+    oracle.write_workspace(case, ws)
+    oracle.write_cargo_config(ws, registry)
+    try:
+        oracle.generate_lockfile(ws)
+    except RuntimeError as e:
+        reason = next((line for line in str(e).splitlines() if "error" in line), "cargo refused it")
+        return "skipped", f"{case['slug']}: {reason.strip()}"
+    expected, tree_log = oracle.compute_expected(ws, suite, case["shape"])
+    home = os.path.join(work, f"{case['slug']}-home")
+    os.makedirs(home, exist_ok=True)
+    try:
+        problems = compare(ws, expected, home)
+    except RuntimeError as e:
+        problems = [str(e)]
+    if not problems:
+        found = any(expected["buildFindings"][mode] for mode in oracle.MODES)
+        return ("agreed" if found else "agreed-clean"), case["slug"]
+    dest = os.path.join(keep, suite, "cases", case["slug"])
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    shutil.copytree(ws, dest, ignore=shutil.ignore_patterns(".cargo", "target"))
+    with open(os.path.join(dest, "expected.json"), "w") as f:
+        f.write(oracle.dump_json(expected))
+    with open(os.path.join(dest, "cargo-tree.txt"), "w") as f:
+        f.write(f"# {expected['cargo']}\n# {case['shape']}\n{tree_log}")
+    # The case as data: adopt.py makes it a committed regression case (regressions.json, through cases.py).
+    with open(os.path.join(dest, "case.json"), "w") as f:
+        f.write(oracle.dump_json(case))
+    return "differs", f"{case['slug']} ({case['shape']}):\n    " + "\n    ".join(problems) + f"\n    kept in {dest}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("suite", choices=["bookworm", "trixie", "sid"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--registry")
+    ap.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "tls-audit-fuzz-keep"))
+    args = ap.parse_args()
+    registry = os.path.abspath(args.registry or os.path.join(ROOT, "fixtures", "differential", args.suite, "registry"))
+    if shutil.which(os.environ.get("CARGO", "cargo")) is None:
+        print("fuzz.py: cargo is not installed", file=sys.stderr)
+        return 2
+    if not os.path.exists(os.path.join(ROOT, "dist", "cli")):
+        print("fuzz.py: build tls-audit first (npm run build)", file=sys.stderr)
+        return 2
+    counts = {"agreed": 0, "agreed-clean": 0, "skipped": 0, "differs": 0}
+    with tempfile.TemporaryDirectory(prefix="tls-audit-fuzz-") as work:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            jobs = [pool.submit(run, args.suite, args.seed, i, registry, work, args.keep) for i in range(args.count)]
+            for job in jobs:
+                outcome, text = job.result()
+                counts[outcome] += 1
+                if outcome not in ("agreed", "agreed-clean"):
+                    print(f"{outcome}: {text}", flush=True)
+    print(f"{args.suite} seed {args.seed}: {args.count} workspaces; cargo and tls-audit agree on "
+          f"{counts['agreed'] + counts['agreed-clean']} ({counts['agreed']} where cargo builds a banned crate), "
+          f"differ on {counts['differs']}; {counts['skipped']} not lockable with this registry")
+    return 1 if counts["differs"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

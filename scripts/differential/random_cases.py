@@ -1,0 +1,149 @@
+"""Random workspaces for the differential suite: what the templates of cases.py do not combine.
+
+  random_cases(suite, seed, count) -> [case, ...]      (the case shape of cases.py / oracle.write_workspace)
+
+Each case is derived from (suite, seed, index) alone. It draws 1-4 members over the suite's crate profiles with:
+path dependencies between members (as normal, build, dev or platform-specific dependencies, some optional, some
+asking features of the other member), registry dependencies in every section with or without native TLS, renamed
+second versions, optional dependencies switched on by `dep:x`, `x/f`, `x?/f` or their implicit feature, features
+that forward to other members' features, default features, and resolvers 1, 2 and 3. Only manifests cargo accepts
+are produced; a combination whose crates the registry lacks fails at `cargo generate-lockfile` and is skipped by
+the caller (fuzz.py).
+"""
+from __future__ import annotations
+
+import random
+
+from cases import DIRECT, KIND_SECTIONS, PROFILES, dep_key, ed_for, path_to, root_for, spec
+
+SECTIONS = ["dependencies", "dependencies", "dependencies", "dev-dependencies", "build-dependencies",
+            KIND_SECTIONS["unix"], KIND_SECTIONS["windows"], KIND_SECTIONS["macos"]]
+# Sections whose entries may be optional (cargo refuses optional dev-dependencies).
+OPTIONAL_OK = {"dependencies", "build-dependencies", KIND_SECTIONS["unix"], KIND_SECTIONS["windows"], KIND_SECTIONS["macos"]}
+
+
+def _variants(prof: dict) -> list[str]:
+    names = ["off", "on"] if prof.get("on") is not None else ["off"]
+    return names + [k for k in ("alt", "rustls", "nodef", "nodef_native") if k in prof]
+
+
+def random_case(suite: str, seed: int, index: int, available: frozenset[str] | None = None) -> dict:
+    """`available`: the crate names the registry has (a case naming another cannot be locked); None for all."""
+    rng = random.Random(f"{suite}/{seed}/{index}")
+    has = (lambda name: True) if available is None else (lambda name: name in available)
+    profiles = {k: p for k, p in PROFILES[suite].items() if has(p["pkg"])}
+    direct = sorted((crate, req) for crate, req in DIRECT[suite].items() if has(crate))
+    resolver = rng.choice(["1", "2", "2", "3", "none"])
+    edition = ed_for(resolver)
+    count = rng.randint(1, 4)
+    names = [f"m{i}" for i in range(count)]
+    built: dict[str, dict] = {}
+    # Sometimes the first member is the root package (its edition then decides the resolver), and sometimes registry
+    # dependencies are declared once in [workspace.dependencies] and inherited with `workspace = true`.
+    root_package = rng.random() < 0.2
+    if root_package:
+        edition = rng.choice(["2018", "2021", "2024"])
+    workspace_deps: dict[str, dict] = {}
+    inherit = rng.random() < 0.3
+    # Later members first: a member may depend on any later one, so the graph of path dependencies is acyclic, and
+    # the features a member asks of another are known when it is drawn.
+    for i in reversed(range(count)):
+        name = names[i]
+        deps: dict[str, dict] = {}
+        features: dict[str, list[str]] = {}
+        optional: list[tuple[str, list[str]]] = []  # (key, the features a dependent may ask of it)
+        used_keys: dict[str, set[str]] = {}
+
+        def add(section: str, key: str, entry: dict) -> bool:
+            if key in used_keys.setdefault(section, set()):
+                return False
+            used_keys[section].add(key)
+            deps.setdefault(section, {})[key] = entry
+            return True
+
+        here = "." if root_package and i == 0 else name
+        for other in names[i + 1:]:
+            if rng.random() >= 0.5:
+                continue
+            section = rng.choice(SECTIONS)
+            entry = path_to(here, other)
+            theirs = [f for f in built[other].get("features", {}) if f != "default"]
+            if theirs and rng.random() < 0.5:
+                entry["features"] = [rng.choice(theirs)]
+            if rng.random() < 0.2:
+                entry["default-features"] = False
+            if section in OPTIONAL_OK and rng.random() < 0.35:
+                entry["optional"] = True
+            if add(section, other, entry) and entry.get("optional"):
+                optional.append((other, theirs))
+
+        for _ in range(rng.randint(0 if i + 1 < count else 1, 3)):
+            section = rng.choice(SECTIONS)
+            if direct and (rng.random() < 0.15 or not profiles):
+                crate, req = rng.choice(direct)
+                entry = {"version": req}
+                key, asked = crate, []
+            else:
+                pkey = rng.choice(sorted(profiles))
+                prof = profiles[pkey]
+                key, renamed = dep_key(pkey, prof)
+                entry = dict(renamed)
+                entry.update(spec(prof, rng.choice(_variants(prof))))
+                asked = [prof["native"]] if prof.get("native") else []
+                if inherit and rng.random() < 0.6:
+                    # The first declaration of a key defines it for the workspace; a member may add features.
+                    workspace_deps.setdefault(key, entry)
+                    entry = {"workspace": True}
+                    if asked and rng.random() < 0.4:
+                        entry["features"] = list(asked)
+            if section in OPTIONAL_OK and rng.random() < 0.4:
+                entry["optional"] = True
+            if add(section, key, entry) and entry.get("optional"):
+                optional.append((key, asked))
+
+        # Features: each optional dependency is switched on by `dep:x`, its implicit feature, `x/f` or `x?/f`.
+        hidden: set[str] = set()
+        for key, child_features in optional:
+            fname = f"f-{key}"
+            how = rng.choice(["dep", "implicit", "slash", "weak"])
+            if how == "dep":
+                features[fname] = [f"dep:{key}"]
+                hidden.add(key)
+            elif how == "slash" and child_features:
+                features[fname] = [f"{key}/{rng.choice(child_features)}"]
+            elif how == "weak" and child_features:
+                # `x?/f` alone never switches x on: a second feature does, as `dep:x` or its implicit feature.
+                features[fname] = [f"{key}?/{rng.choice(child_features)}"]
+                if rng.random() < 0.5:
+                    features[f"g-{key}"] = [f"dep:{key}"]
+                    hidden.add(key)
+        # A non-optional member dependency's features forwarded by a feature of this member.
+        for section, entries in deps.items():
+            for key, entry in entries.items():
+                if "path" in entry and not entry.get("optional") and key in built and section in ("dependencies", "build-dependencies"):
+                    theirs = [f for f in built[key].get("features", {}) if f != "default"]
+                    if theirs and rng.random() < 0.5:
+                        features[f"fwd-{key}"] = [f"{key}/{rng.choice(theirs)}"]
+        # The implicit feature of an optional dependency no `dep:` hides can be named too.
+        implicit = [key for key, _ in optional if key not in hidden]
+        names_on = list(features) + implicit
+        if names_on and rng.random() < 0.5:
+            features["default"] = sorted(set(rng.sample(names_on, rng.randint(1, min(2, len(names_on))))))
+        m = {"name": name, "edition": edition, "deps": deps}
+        if here == ".":
+            m["path"] = "."
+        if features:
+            m["features"] = features
+        built[name] = m
+
+    members = [built[n] for n in names]
+    root = {"kind": "package"} if root_package else root_for(resolver)
+    if workspace_deps:
+        root["workspace_deps"] = workspace_deps
+    how = f"root package m0, edition {edition}" if root_package else f"resolver {resolver}"
+    shape = f"random {suite}/{seed}/{index}: {how}, {count} member(s){', [workspace.dependencies]' if workspace_deps else ''}"
+    return {"slug": f"random-{seed}-{index:03d}", "shape": shape, "root": root, "members": members}
+
+
+def random_cases(suite: str, seed: int, count: int) -> list[dict]:
+    return [random_case(suite, seed, i) for i in range(count)]
