@@ -54,13 +54,15 @@ def toml_table(header: str, entries: dict) -> str:
 
 # --------------------------------------------------------------------------- workspace writing
 def member_manifest(m: dict) -> str:
-    """m: {name, edition?, version?, features?, deps: {section header: {dep: spec}}}"""
+    """m: {name, edition?, version?, features?, proc_macro?, deps: {section header: {dep: spec}}}"""
     parts = [toml_table("package", {
         "name": m["name"],
         "version": m.get("version", "0.1.0"),
         "edition": m.get("edition", "2021"),
         "publish": False,
     })]
+    if m.get("proc_macro"):
+        parts.append(toml_table("lib", {"proc-macro": True}))
     for section, deps in m.get("deps", {}).items():
         if deps:
             parts.append(toml_table(section, deps))
@@ -155,11 +157,12 @@ def workspace_members(ws: str) -> list[dict]:
                    for p in meta["packages"] if p["id"] in ids), key=lambda p: p["name"])
 
 
-LINE = re.compile(r"^(\d+)(\S+) v(\S+)(?: \((.*)\))?$")
+LINE = re.compile(r"^(\d+)(\S+) v(\S+)((?: \([^()]*\))*)$")
 
 
 def parse_tree(stdout: str):
-    """-> list of (depth, name, version, paren) from `--prefix depth` output."""
+    """-> list of (depth, name, version, paren) from `--prefix depth` output. paren is the package's source (a path
+    for local packages) without cargo's other notes: `m2 v0.1.0 (proc-macro) (/ws/m2)` gives "/ws/m2"."""
     out = []
     for line in stdout.splitlines():
         if not line.strip():
@@ -167,7 +170,9 @@ def parse_tree(stdout: str):
         mt = LINE.match(line)
         if not mt:
             raise ValueError(f"unparsed cargo tree line: {line!r}")
-        out.append((int(mt.group(1)), mt.group(2), mt.group(3), mt.group(4) or ""))
+        notes = re.findall(r" \(([^()]*)\)", mt.group(4))
+        source = next((n for n in notes if n not in ("proc-macro", "*")), "")
+        out.append((int(mt.group(1)), mt.group(2), mt.group(3), source))
     return out
 
 

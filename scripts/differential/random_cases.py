@@ -17,9 +17,12 @@ import random
 from cases import DIRECT, KIND_SECTIONS, PROFILES, dep_key, ed_for, path_to, root_for, spec
 
 SECTIONS = ["dependencies", "dependencies", "dependencies", "dev-dependencies", "build-dependencies",
-            KIND_SECTIONS["unix"], KIND_SECTIONS["windows"], KIND_SECTIONS["macos"]]
+            KIND_SECTIONS["unix"], KIND_SECTIONS["windows"], KIND_SECTIONS["macos"],
+            "target.'cfg(target_os = \"linux\")'.dependencies", "target.'cfg(not(windows))'.dependencies",
+            "target.'cfg(all(unix, target_arch = \"x86_64\"))'.dependencies", "target.x86_64-pc-windows-msvc.dependencies",
+            "target.'cfg(unix)'.build-dependencies", "target.'cfg(windows)'.dev-dependencies"]
 # Sections whose entries may be optional (cargo refuses optional dev-dependencies).
-OPTIONAL_OK = {"dependencies", "build-dependencies", KIND_SECTIONS["unix"], KIND_SECTIONS["windows"], KIND_SECTIONS["macos"]}
+OPTIONAL_OK = {s for s in SECTIONS if not s.endswith("dev-dependencies")}
 
 
 def _variants(prof: dict) -> list[str]:
@@ -67,6 +70,11 @@ def random_case(suite: str, seed: int, index: int, available: frozenset[str] | N
                 continue
             section = rng.choice(SECTIONS)
             entry = path_to(here, other)
+            key = other
+            if rng.random() < 0.15:
+                # A member depended on under another name: features then say `alias/f`.
+                key = f"{other}-alias"
+                entry["package"] = other
             theirs = [f for f in built[other].get("features", {}) if f != "default"]
             if theirs and rng.random() < 0.5:
                 entry["features"] = [rng.choice(theirs)]
@@ -74,8 +82,8 @@ def random_case(suite: str, seed: int, index: int, available: frozenset[str] | N
                 entry["default-features"] = False
             if section in OPTIONAL_OK and rng.random() < 0.35:
                 entry["optional"] = True
-            if add(section, other, entry) and entry.get("optional"):
-                optional.append((other, theirs))
+            if add(section, key, entry) and entry.get("optional"):
+                optional.append((key, theirs))
 
         for _ in range(rng.randint(0 if i + 1 < count else 1, 3)):
             section = rng.choice(SECTIONS)
@@ -117,19 +125,31 @@ def random_case(suite: str, seed: int, index: int, available: frozenset[str] | N
                 if rng.random() < 0.5:
                     features[f"g-{key}"] = [f"dep:{key}"]
                     hidden.add(key)
-        # A non-optional member dependency's features forwarded by a feature of this member.
+        # A non-optional dependency's features forwarded by a feature of this member: another member's, or the
+        # registry crate's native one.
         for section, entries in deps.items():
+            if section.endswith("dev-dependencies"):
+                continue
             for key, entry in entries.items():
-                if "path" in entry and not entry.get("optional") and key in built and section in ("dependencies", "build-dependencies"):
-                    theirs = [f for f in built[key].get("features", {}) if f != "default"]
-                    if theirs and rng.random() < 0.5:
-                        features[f"fwd-{key}"] = [f"{key}/{rng.choice(theirs)}"]
+                if entry.get("optional") or f"fwd-{key}" in features:
+                    continue
+                if "path" in entry:
+                    member_name = entry.get("package", key)
+                    theirs = [f for f in built[member_name].get("features", {}) if f != "default"]
+                else:
+                    prof = next((p for k, p in profiles.items() if dep_key(k, p)[0] == key), None)
+                    theirs = [prof["native"]] if prof and prof.get("native") else []
+                if theirs and rng.random() < 0.4:
+                    features[f"fwd-{key}"] = [f"{key}/{rng.choice(theirs)}"]
         # The implicit feature of an optional dependency no `dep:` hides can be named too.
         implicit = [key for key, _ in optional if key not in hidden]
         names_on = list(features) + implicit
         if names_on and rng.random() < 0.5:
             features["default"] = sorted(set(rng.sample(names_on, rng.randint(1, min(2, len(names_on))))))
         m = {"name": name, "edition": edition, "deps": deps}
+        # A proc-macro member is built for the host (its own FeaturesFor under resolver 2), never as a dev-dependency's.
+        if here != "." and rng.random() < 0.15:
+            m["proc_macro"] = True
         if here == ".":
             m["path"] = "."
         if features:

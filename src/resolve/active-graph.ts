@@ -23,13 +23,21 @@ export interface ActiveEdge {
 /** The active graph of one root member under one feature resolution and one edge/target filter. */
 export class ActiveGraph {
   private readonly edgeCache = new Map<number, ActiveEdge[]>();
+  /**
+   * The root member's node: a proc-macro is built for the host, so its platform-specific dependencies are judged on
+   * the host, as `cargo tree -p` does under every resolver (`FeaturesFor::from_for_host`); only its features are
+   * stored apart from the target's under resolver 2 and later.
+   */
+  readonly rootFor: FeaturesFor;
 
   constructor(
     private readonly summaries: SummaryTable,
     private readonly resolved: ResolvedFeatures,
     readonly root: number,
     private readonly options: WalkOptions,
-  ) {}
+  ) {
+    this.rootFor = summaries.get(root).procMacro ? FeaturesFor.Host : FeaturesFor.Normal;
+  }
 
   /** Outgoing edges of a node, filtered as cargo tree's `add_pkg` filters them. */
   edges(id: number, fk: FeaturesFor): ActiveEdge[] {
@@ -143,7 +151,7 @@ export class ActiveGraph {
    * never discovers one inside, so what is kept, and its order, are the same.
    */
   reachableNodes(keep: (id: number) => boolean, leadsToKept?: PackageSet): [number, FeaturesFor][] {
-    const rootKey = packageKey(this.root, FeaturesFor.Normal);
+    const rootKey = packageKey(this.root, this.rootFor);
     const seen = new Set<number>([rootKey]);
     const order: number[] = [rootKey];
     const kept: [number, FeaturesFor][] = [];
@@ -166,7 +174,7 @@ export class ActiveGraph {
 
   /** Every node reachable from the root (or those `keep` accepts), with the first edge path that reached it (breadth first). */
   reachable(keep: (id: number) => boolean = () => true): { id: number; fk: FeaturesFor; first: ActiveEdge; path(): ActiveEdge[] }[] {
-    const rootFor = FeaturesFor.Normal;
+    const rootFor = this.rootFor;
     const parent = new Map<number, ActiveEdge | null>([[packageKey(this.root, rootFor), null]]);
     const order: [number, FeaturesFor][] = [[this.root, rootFor]];
     // Edges are made only for the BFS tree, and not cached: a member's build graph stays in memory until the rules

@@ -182,7 +182,6 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
   // Without another local package on a locked path to a banned crate, the member's own edges are all there is to walk.
   const othersInLock = bound.some(([local]) => local !== root);
   const boundMet = (): boolean => options.lockReach !== undefined && lockBoundFound(bound, options.lockReach, found);
-  const rootFor = summaries.get(root).procMacro && options.resolver !== "1" ? FeaturesFor.Host : FeaturesFor.Normal;
   let build: ActiveGraph | undefined;
   for (const { scope, edgeKinds, hasDevUnits } of SCOPES) {
     if (hasDevUnits && !devDepsWithin) break;
@@ -209,7 +208,7 @@ export function analyzeMember(summaries: SummaryTable, root: number, options: Me
       const graph = new ActiveGraph(summaries, resolved, root, { edgeKinds, platformActive, within: options.within });
       build ??= graph;
       // The member itself, then every local package its build reaches (dev-dependencies only of the member).
-      const locals: [number, FeaturesFor][] = [[root, rootFor]];
+      const locals: [number, FeaturesFor][] = [[root, graph.rootFor]];
       if (othersInLock) for (const node of graph.reachableNodes(options.isLocal, options.reachesLocal)) if (node[0] !== root) locals.push(node);
       for (let l = 0; l < locals.length; l++) {
         const local = locals[l]![0];

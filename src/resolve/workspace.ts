@@ -313,13 +313,18 @@ export function resolveWorkspace(
   };
 
   const known = allTargetCfgs();
-  const platformsOf = (found: ReachedBanned): string[] | undefined => {
-    if (found.targets) {
-      const triples = platforms ? found.targets.flatMap((t) => platforms.classOf.get(t) ?? [t]) : found.targets;
-      const total = platforms ? known.length : options.targets!.length;
-      return triples.length < total ? [...new Set(triples)].sort() : undefined;
-    }
-    return undefined;
+  /**
+   * The targets on which some build reaches the banned crate through the same local package and dependency: a build
+   * whose root is a proc-macro judges its dependencies on the host, so another member's path can exist there on
+   * targets where the member's own build does not have it. Undefined for every target.
+   */
+  const platformsOf = (found: readonly ReachedBanned[]): string[] | undefined => {
+    const reached = found.flatMap((f) => f.targets ?? []);
+    if (reached.length === 0 || found.some((f) => f.targets === null)) return undefined;
+    const triples = platforms ? reached.flatMap((t) => platforms.classOf.get(t) ?? [t]) : reached;
+    const distinct = [...new Set(triples)].sort();
+    const total = platforms ? known.length : options.targets!.length;
+    return distinct.length < total ? distinct : undefined;
   };
 
   return {
@@ -382,7 +387,7 @@ export function resolveWorkspace(
           decl: shown.found.direct.dep.decl ?? dependency.decl,
           builds: [...new Set(entries.filter((e) => reaches.has(packages[e.found.banned]!.name) && SCOPE_RANK[e.found.scope] <= SCOPE_RANK[scope]).map((e) => e.build.name))].sort(),
         };
-        const platforms = platformsOf(shown.found);
+        const platforms = platformsOf(atScope.filter((e) => e.found.banned === shown.found.banned).map((e) => e.found));
         if (platforms) group.platforms = platforms;
         if (atScope.some((e) => isUnverified(e.found))) group.unverified = true;
         if (atScope.every((e) => possible.has(e.found))) group.possible = true;
