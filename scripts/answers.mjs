@@ -4,8 +4,9 @@
 //
 //   node scripts/answers.mjs OUT.tsv      (after `npm run build`; in-process, no cargo, no network)
 //
-// Cases: fixtures/cargo-oracle, differential and lock-drift (each suite's registry served as a directory source),
-// fixtures/fix-judge (their own .cargo/config.toml), fixtures/demo, and ../shared/corpus when it is there.
+// Cases: fixtures/cargo-oracle, differential, lock-drift and drift-regressions (each suite's registry served as a
+// directory source), fixtures/fix-judge (their own .cargo/config.toml), fixtures/demo, and ../shared/corpus when it
+// is there.
 // Modes: the default JSON report; `--all-features`; `--target x86_64-unknown-linux-gnu`; and `--diff` (fix planning).
 // Every case is audited from one fixed scratch path, so the paths inside the reports are the same run to run.
 import { createHash } from "node:crypto";
@@ -33,14 +34,16 @@ const MODES = [
 
 const isDir = (p) => existsSync(p) && statSync(p).isDirectory();
 const cases = [];
-for (const kind of ["cargo-oracle", "differential", "lock-drift"]) {
+for (const kind of ["cargo-oracle", "differential", "lock-drift", "drift-regressions"]) {
   for (const suite of ["bookworm", "trixie", "sid"]) {
     const from = join(repo, "fixtures", kind, suite);
     if (!isDir(join(from, "cases"))) continue;
     const to = join(scratch, kind, suite);
     cpSync(join(from, "cases"), join(to, "cases"), { recursive: true });
     mkdirSync(join(to, ".cargo"), { recursive: true });
-    writeFileSync(join(to, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "fixture"\n[source.fixture]\ndirectory = "${join(from, "registry")}"\n`);
+    // Drift regressions were locked against the differential suite's registry.
+    const registry = join(repo, "fixtures", kind === "drift-regressions" ? "differential" : kind, suite, "registry");
+    writeFileSync(join(to, ".cargo/config.toml"), `[source.crates-io]\nreplace-with = "fixture"\n[source.fixture]\ndirectory = "${registry}"\n`);
     for (const name of readdirSync(join(to, "cases")).sort()) cases.push([`${kind}/${suite}/${name}`, join(to, "cases", name)]);
   }
 }

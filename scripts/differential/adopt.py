@@ -1,6 +1,6 @@
 """Commit random workspaces that fuzz.py found tls-audit wrong on as regression cases of the differential suite.
 
-  python3 scripts/differential/adopt.py SUITE SEED INDEX [INDEX...] [--registry DIR]
+  python3 scripts/differential/adopt.py SUITE SEED INDEX [INDEX...] [--registry DIR] [--drift]
 
 The case is drawn again from (suite, seed, index) as fuzz.py drew it (with the same registry: by default the suite's
 committed one), appended to regressions.json (which cases.py reads, after every template, so that the numbers of the
@@ -15,16 +15,44 @@ import json
 import os
 import sys
 import tempfile
+import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oracle  # noqa: E402
 from random_cases import random_case  # noqa: E402
-from fuzz import registry_crates  # noqa: E402
+from fuzz import Refused, keep_case, locked_packages, prepare, registry_crates  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 FX = os.path.join(ROOT, "fixtures", "differential")
 REGRESSIONS = os.path.join(HERE, "regressions.json")
+DRIFT_FX = os.path.join(ROOT, "fixtures", "drift-regressions")
+
+
+def adopt_drift(suite: str, seed: int, indexes: list[int], drawn_with: str) -> int:
+    """Drift cases (fuzz.py --drift) go to fixtures/drift-regressions/<suite>/cases/drift-SEED-INDEX/: the edited
+    manifests over the stale lock (or none) that tls-audit read, cargo's answer after its own refresh (expected.json,
+    with the --no-default-features mode too), cargo-refreshed.lock, and the case before and after the edit as data.
+    They use the differential suite's committed registry, which holds every crate the refreshed lock names (checked)."""
+    committed = os.path.join(FX, suite, "registry")
+    present = set(os.listdir(committed))
+    for index in indexes:
+        with tempfile.TemporaryDirectory(prefix="tls-audit-adopt-") as work:
+            try:
+                prepared = prepare(suite, seed, index, drawn_with, work, drift=True)
+            except Refused as e:
+                raise SystemExit(f"{suite} drift {seed}/{index}: cargo refused it: {e}")
+            refreshed = locked_packages(prepared["ws"])
+            with open(os.path.join(prepared["ws"], "Cargo.lock"), "rb") as f:
+                registry_packages = {(p["name"], p["version"]) for p in tomllib.load(f).get("package", []) if "source" in p}
+            missing = sorted(p for p in registry_packages if f"{p[0]}-{p[1]}" not in present)
+            if missing:
+                raise SystemExit(f"{suite} drift {seed}/{index}: the committed registry lacks {missing}")
+            dest = os.path.join(DRIFT_FX, suite, "cases", prepared["case"]["slug"])
+            keep_case(prepared, dest)
+            found = sum(len(v) for v in prepared["expected"]["buildFindings"].values())
+            print(f"{suite}/{prepared['case']['slug']}: {found} build findings, {len(refreshed)} packages after cargo's refresh")
+    return 0
 
 
 def main() -> int:
@@ -33,9 +61,12 @@ def main() -> int:
     ap.add_argument("seed", type=int)
     ap.add_argument("indexes", type=int, nargs="+")
     ap.add_argument("--registry")
+    ap.add_argument("--drift", action="store_true", help="a case fuzz.py --drift drew (fixtures/drift-regressions)")
     args = ap.parse_args()
     committed = os.path.join(FX, args.suite, "registry")
     drawn_with = os.path.abspath(args.registry or committed)
+    if args.drift:
+        return adopt_drift(args.suite, args.seed, args.indexes, drawn_with)
     regressions = json.load(open(REGRESSIONS)) if os.path.exists(REGRESSIONS) else {}
     kept = regressions.setdefault(args.suite, [])
     for index in args.indexes:

@@ -12,7 +12,9 @@ the caller (fuzz.py).
 """
 from __future__ import annotations
 
+import copy
 import random
+import re
 
 from cases import DIRECT, KIND_SECTIONS, PROFILES, dep_key, ed_for, path_to, root_for, spec
 
@@ -156,13 +158,174 @@ def random_case(suite: str, seed: int, index: int, available: frozenset[str] | N
             m["features"] = features
         built[name] = m
 
+    # Sometimes a later package that another depends on by path is excluded from the workspace: a path package that
+    # is no member (its own findings are found in the builds that reach it). It cannot inherit from
+    # [workspace.dependencies]: cargo refuses `workspace = true` outside the workspace.
+    excluded = []
+    depended = {entry.get("package", key) for m in built.values() for entries in m["deps"].values() for key, entry in entries.items() if "path" in entry}
+    for name in names[1:]:
+        inherits = any(entry.get("workspace") for entries in built[name]["deps"].values() for entry in entries.values())
+        if name in depended and not inherits and rng.random() < 0.15:
+            built[name]["listed"] = False
+            excluded.append(name)
     members = [built[n] for n in names]
+    # Sometimes a registry crate the workspace uses is replaced through `[patch.crates-io]` by a local package
+    # (vendored under the excluded `patched/`), whose own features decide whether it pulls native-tls.
+    patched = _patch(rng, suite, built, workspace_deps, has) if rng.random() < 0.15 else None
+    if patched:
+        members.append(patched)
+        excluded.append("patched")
     root = {"kind": "package"} if root_package else root_for(resolver)
+    if patched:
+        root["patch"] = {patched["name"]: {"path": patched["path"]}}
+    if excluded:
+        root["exclude"] = excluded
     if workspace_deps:
         root["workspace_deps"] = workspace_deps
     how = f"root package m0, edition {edition}" if root_package else f"resolver {resolver}"
-    shape = f"random {suite}/{seed}/{index}: {how}, {count} member(s){', [workspace.dependencies]' if workspace_deps else ''}"
+    unlisted = [n for n in excluded if n != "patched"]
+    shape = (f"random {suite}/{seed}/{index}: {how}, {count - len(unlisted)} member(s)"
+             f"{f', excluded path package(s) {unlisted}' if unlisted else ''}{', [workspace.dependencies]' if workspace_deps else ''}")
+    if patched:
+        shape += f", [patch.crates-io] {patched['name']}"
     return {"slug": f"random-{seed}-{index:03d}", "shape": shape, "root": root, "members": members}
+
+
+def _patch_version(req: str) -> str:
+    """A version above every release the requirement's registry line has, that the requirement still accepts."""
+    parts = req.split(".")
+    return f"{parts[0]}.{parts[1]}.999" if len(parts) == 2 else f"{parts[0]}.999.0"
+
+
+def _patch(rng: random.Random, suite: str, built: dict, workspace_deps: dict, has) -> dict | None:
+    """A local package replacing one registry crate the case declares (by its own name, a plain requirement), with
+    every feature any declaration asks of it, each switching native-tls on or not."""
+    declared: dict[str, str] = {}
+    for entries in [*(e for m in built.values() for e in m["deps"].values()), workspace_deps]:
+        for key, entry in entries.items():
+            if "path" in entry or entry.get("workspace") or "package" in entry:
+                continue
+            # Not a banned crate itself: a local fork of openssl is still openssl to tls-audit, while cargo tree shows
+            # it as a path package, which the oracle never counts as a dependency that reaches a banned crate.
+            if key not in ("native-tls", "openssl", "openssl-sys") and re.fullmatch(r"\d+(\.\d+)?", entry.get("version", "")):
+                declared[key] = entry["version"]
+    native_req = DIRECT[suite].get("native-tls")
+    if not declared or not native_req or not has("native-tls"):
+        return None
+    name = rng.choice(sorted(declared))
+    keys = {name} | {k for m in built.values() for e in m["deps"].values() for k, entry in e.items()
+                     if entry.get("package") == name}
+    asked: set[str] = set()
+    for entries in [*(e for m in built.values() for e in m["deps"].values()), workspace_deps]:
+        for key, entry in entries.items():
+            if key in keys or entry.get("package") == name:
+                asked.update(entry.get("features", []))
+    for m in built.values():
+        for values in m.get("features", {}).values():
+            for v in values:
+                k, _, f = v.partition("/")
+                if f and k.rstrip("?") in keys:
+                    asked.add(f)
+    features = {f: (["dep:native-tls"] if rng.random() < 0.5 else []) for f in sorted(asked)}
+    features["native"] = ["dep:native-tls"]
+    features["default"] = rng.choice([[], ["native"]])
+    return {"name": name, "version": _patch_version(declared[name]), "path": f"patched/{name}", "listed": False,
+            "edition": "2021", "deps": {"dependencies": {"native-tls": {"version": native_req, "optional": True}}},
+            "features": features}
+
+
+def _mentioned(member: dict, key: str) -> bool:
+    """Whether a feature of the member names the dependency key (then removing the key makes cargo refuse it)."""
+    return any(v == key or v.startswith((f"dep:{key}", f"{key}/", f"{key}?/")) for vs in member.get("features", {}).values() for v in vs)
+
+
+def drifted_case(suite: str, seed: int, index: int, available: frozenset[str] | None = None) -> tuple[dict, dict, str]:
+    """(before, after, what changed): a random case and an edit of it. The workspace is locked with `before`, then
+    its manifests are replaced by `after` and the old lock kept: what a developer has between editing a Cargo.toml
+    and the next cargo command (which refreshes the lock). Sometimes the lock is dropped instead ("no lock")."""
+    before = random_case(suite, seed, index, available)
+    after = copy.deepcopy(before)
+    after["slug"] = f"drift-{seed}-{index:03d}"
+    rng = random.Random(f"drift/{suite}/{seed}/{index}")
+    has = (lambda name: True) if available is None else (lambda name: name in available)
+    profiles = {k: p for k, p in PROFILES[suite].items() if has(p["pkg"])}
+    members = [m for m in after["members"] if not m.get("path", "").startswith("patched/")]
+    edits = []
+    wanted = rng.randint(1, 3)
+    for _ in range(30):  # an edit that does not apply is drawn again
+        if len(edits) == wanted:
+            break
+        m = rng.choice(members)
+        here = m.get("path", m["name"])
+        kind = rng.choice(["add", "add", "remove", "native", "default-features", "default", "path"])
+        entries = [(section, key) for section, deps in m["deps"].items() for key in deps]
+        if kind == "add" and profiles:
+            pkey = rng.choice(sorted(profiles))
+            prof = profiles[pkey]
+            key, renamed = dep_key(pkey, prof)
+            section = rng.choice(SECTIONS)
+            if key in m["deps"].get(section, {}):
+                continue
+            entry = dict(renamed)
+            entry.update(spec(prof, rng.choice(_variants(prof))))
+            m["deps"].setdefault(section, {})[key] = entry
+            edits.append(f"{m['name']}: added [{section}] {key} = {entry}")
+        elif kind == "remove" and entries:
+            section, key = rng.choice(entries)
+            if _mentioned(m, key):
+                continue
+            del m["deps"][section][key]
+            edits.append(f"{m['name']}: removed [{section}] {key}")
+        elif kind == "native" and entries:
+            section, key = rng.choice(entries)
+            entry = m["deps"][section][key]
+            prof = next((p for k, p in profiles.items() if dep_key(k, p)[0] == key), None)
+            if "path" in entry or entry.get("workspace") or not prof or not prof.get("native"):
+                continue
+            if prof["native"] in entry.get("features", []):
+                continue
+            entry["features"] = [*entry.get("features", []), prof["native"]]
+            edits.append(f"{m['name']}: [{section}] {key} asks for {prof['native']}")
+        elif kind == "default-features" and entries:
+            section, key = rng.choice(entries)
+            entry = m["deps"][section][key]
+            if entry.get("workspace"):
+                continue
+            if entry.get("default-features") is False:
+                del entry["default-features"]
+                edits.append(f"{m['name']}: [{section}] {key} default features back on")
+            else:
+                entry["default-features"] = False
+                edits.append(f"{m['name']}: [{section}] {key} default-features = false")
+        elif kind == "default":
+            optional = sorted({key for deps in m["deps"].values() for key, e in deps.items() if e.get("optional")})
+            hidden = {v[4:] for vs in m.get("features", {}).values() for v in vs if v.startswith("dep:")}
+            names_on = [f for f in m.get("features", {}) if f != "default"] + [k for k in optional if k not in hidden]
+            if not names_on:
+                continue
+            features = m.setdefault("features", {})
+            features["default"] = sorted({*features.get("default", []), rng.choice(names_on)})
+            edits.append(f"{m['name']}: default = {m['features']['default']}")
+        elif kind == "path":
+            # A new path dependency on a later member (later ones never depend on earlier ones: no cycle).
+            names = [x["name"] for x in members]
+            later = names[names.index(m["name"]) + 1:]
+            if not later:
+                continue
+            other = rng.choice(later)
+            section = rng.choice([s for s in SECTIONS if s != "build-dependencies"])
+            if other in m["deps"].get(section, {}):
+                continue
+            entry = path_to(here, other)
+            m["deps"].setdefault(section, {})[other] = entry
+            edits.append(f"{m['name']}: added [{section}] {other} = {entry}")
+    if rng.random() < 0.15:
+        edits.append("no lock")
+    if not edits:
+        edits.append("no edit")
+    what = "; ".join(edits)
+    after["shape"] = f"drift of {before['shape']}: {what}"
+    return before, after, what
 
 
 def random_cases(suite: str, seed: int, count: int) -> list[dict]:

@@ -7,6 +7,7 @@
 // dependency the lock lacks (a requirement no locked version satisfies, a declaration absent from the lock, an
 // optional dependency newly enabled), the package cargo would pick: the highest version satisfying the requirement
 // among the versions the metadata sources know. Conflicts, `links` and yanked versions are not modelled.
+import { resolve } from "node:path";
 import { CRATE_KNOWLEDGE } from "../../rules/data/crate-knowledge.js";
 import { tlsCrate } from "../../rules/data/tls-crates.js";
 import { packagesReaching } from "../graph/relevant.js";
@@ -18,8 +19,9 @@ import { highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargo
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import { sourceKind, type LockedPackage, type Lockfile } from "./model.js";
 
-/** The lock source cargo writes for crates.io (as registry/vendor.ts lists it; not imported from there, which reads the disk). */
-const CRATES_IO_SOURCE = "registry+https://github.com/rust-lang/crates.io-index";
+/** The lock sources cargo writes for crates.io, git index first (as registry/vendor.ts lists them; not imported from there, which reads the disk). */
+const CRATES_IO_LOCK_SOURCES = ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
+const CRATES_IO_SOURCE = CRATES_IO_LOCK_SOURCES[0]!;
 
 /** A package the refresh added: what described it, and whether what it says holds for every candidate version. */
 export interface SynthesizedPackage {
@@ -42,6 +44,34 @@ export interface RefreshedLock {
   unlocked: boolean;
   /** True when the lock lacked something cargo would add. */
   stale: boolean;
+}
+
+/** A `[patch]` path package: the lock id of the local package, and the registry sources whose crate it replaces. */
+interface Patch {
+  id: number;
+  name: string;
+  version: string;
+  replaces: (source: string) => boolean;
+}
+
+/**
+ * The root manifest's `[patch.<source>] x = { path = … }` entries, as local packages. `crates-io` names both of
+ * crates.io's lock sources; a URL names its own; a named alternative registry cannot be told from here and is left out.
+ */
+function patchedPackages(workspace: Workspace, localIdByDir: ReadonlyMap<string, number>): Patch[] {
+  const locals = new Map([...workspace.members, ...workspace.pathPackages].map((local) => [local.dir, local]));
+  const result: Patch[] = [];
+  for (const patch of workspace.rootManifest.patches) {
+    if (patch.path === undefined) continue;
+    const dir = resolve(workspace.root, patch.path);
+    const local = locals.get(dir);
+    const id = localIdByDir.get(dir);
+    if (!local || id === undefined || local.version === undefined) continue;
+    const key = patch.keyPath[1]!;
+    const sources = key === "crates-io" ? CRATES_IO_LOCK_SOURCES : [key.startsWith("sparse+") ? key : `registry+${key}`];
+    result.push({ id, name: local.name, version: local.version, replaces: (source) => sources.includes(source) });
+  }
+  return result;
 }
 
 /** Requested features of one activation. */
@@ -194,9 +224,15 @@ export function refreshLock(
     return parent !== null && sourceKind(parent) === "registry" ? parent : CRATES_IO_SOURCE;
   };
 
+  const patches = patchedPackages(workspace, localIdByDir);
+  /** A `[patch]` path package that replaces `name` from `source` for this requirement (cargo's `PackageRegistry::query`). */
+  const patchFor = (name: string, source: string, want: string): number | undefined =>
+    patches.find((p) => p.name === name && p.replaces(source) && satisfiesCargoReq(p.version, want))?.id;
+
   /**
    * The package cargo would pick for a requirement: a package already in the lock that satisfies it (cargo keeps
-   * locked versions), else the highest version a metadata source knows, else what bundled knowledge says of the range.
+   * locked versions), else a `[patch]` that fits it, else the highest version a metadata source knows, else what
+   * bundled knowledge says of the range.
    */
   const pick = (name: string, req: string | undefined, source: string): number => {
     const want = req !== undefined && isReadableCargoReq(req) ? req : "*";
@@ -206,6 +242,8 @@ export function refreshLock(
       want,
     );
     if (reuse !== undefined) return existing.find((p) => p.version === reuse)!.id;
+    const patch = patchFor(name, source, want);
+    if (patch !== undefined) return patch;
     const known = highestSatisfying(metadata?.versions?.(name, source) ?? [], want);
     if (known !== undefined) return addPackage(name, known, source, { describedBy: "metadata", certain: true, requirement: want });
     const ranges = knowledgeVersions(name, want);
@@ -228,42 +266,47 @@ export function refreshLock(
     reported.add(decl);
     problems.push({ severity: "warning", code: "lockfile-stale", message, file, position: { line: decl.span.line, column: decl.span.column }, hint: STALE_HINT });
   };
+  /** The package a local declaration resolves to: the locked one it matches, else what a refreshed lock would add (reported). */
+  const resolveDeclaration = (local: LocalPackage, id: number, decl: EffectiveDependency): number | undefined => {
+    const matched = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
+    if (matched) {
+      declChild.set(decl, matched.id);
+      return matched.id;
+    }
+    const locked = named(decl.package).filter((p) => !synthesized.has(p.id));
+    let to: number | undefined;
+    if (decl.pathDir !== undefined) to = localIdByDir.get(decl.pathDir);
+    else if (decl.git === undefined) {
+      const source = registrySourceFor(decl.package, decl.registry, null);
+      if (source !== undefined) to = pick(decl.package, decl.version, source);
+    }
+    // A git dependency cannot be resolved without fetching it: the graph build reports it as not audited.
+    if (to === undefined) return undefined;
+    addEdge(id, to);
+    declChild.set(decl, to);
+    if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
+      problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
+    }
+    const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
+    const fitting = locked.filter((p) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version));
+    const lockedText =
+      fitting.length > 0
+        ? `Cargo.lock does not list it among ${local.name}'s dependencies`
+        : locked.length > 0
+          ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it`
+          : "it is not in Cargo.lock";
+    reportDecl(decl, local.manifest.file, `${what}: ${lockedText}; audited as ${describe(packages[to]!, synthesized.get(to))}, what a refreshed lock would have`);
+    if (!originOf.has(to)) originOf.set(to, { decl, file: local.manifest.file });
+    return to;
+  };
   for (const local of locals) {
     const id = localIds.get(local)!;
     for (const decl of local.dependencies) {
       // Cargo never builds the dev-dependencies of a non-member, and never locks them.
       if (!local.isMember && decl.kind === "dev") continue;
-      // Nor its optional ones, unless a feature turns them on: the union resolution below checks those.
+      // Nor its optional ones, unless a feature turns them on: the union resolution below resolves those.
       if (!local.isMember && decl.optional) continue;
-      const matched = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
-      if (matched) {
-        declChild.set(decl, matched.id);
-        continue;
-      }
-      const locked = named(decl.package).filter((p) => !synthesized.has(p.id));
-      let to: number | undefined;
-      if (decl.pathDir !== undefined) to = localIdByDir.get(decl.pathDir);
-      else if (decl.git === undefined) {
-        const source = registrySourceFor(decl.package, decl.registry, null);
-        if (source !== undefined) to = pick(decl.package, decl.version, source);
-      }
-      // A git dependency cannot be resolved without fetching it: the graph build reports it as not audited.
-      if (to === undefined) continue;
-      addEdge(id, to);
-      declChild.set(decl, to);
-      if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
-        problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
-      }
-      const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
-      const fitting = locked.filter((p) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version));
-      const lockedText =
-        fitting.length > 0
-          ? `Cargo.lock does not list it among ${local.name}'s dependencies`
-          : locked.length > 0
-            ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it`
-            : "it is not in Cargo.lock";
-      reportDecl(decl, local.manifest.file, `${what}: ${lockedText}; audited as ${describe(packages[to]!, synthesized.get(to))}, what a refreshed lock would have`);
-      if (!originOf.has(to)) originOf.set(to, { decl, file: local.manifest.file });
+      resolveDeclaration(local, id, decl);
     }
   }
 
@@ -332,7 +375,8 @@ export function refreshLock(
     if (childOf.has(dep)) return childOf.get(dep);
     let child: number | undefined;
     if (dep.decl) {
-      child = declChild.get(dep.decl);
+      // A non-member's optional dependency is resolved only once a feature turns it on.
+      child = declChild.has(dep.decl) ? declChild.get(dep.decl) : resolveDeclaration(localById.get(from)!, from, dep.decl);
       if (child !== undefined && !originOf.has(child)) originOf.set(child, { decl: dep.decl, file: localById.get(from)!.manifest.file });
     } else {
       // As the summary table matches metadata to the lock: by name, the highest version satisfying the requirement.

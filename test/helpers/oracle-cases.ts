@@ -5,9 +5,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type OracleSuite = "cargo-oracle" | "differential";
+/** `drift-regressions`: random workspaces edited after locking (fuzz.py --drift), over the differential registry. */
+export type OracleSuite = "cargo-oracle" | "differential" | "drift-regressions";
 export type DebianSuite = "bookworm" | "trixie" | "sid";
 export type Mode = "default" | "all-features";
+/** The feature modes an expected.json may hold: fuzz.py's cases add `--no-default-features`. */
+export type AnyMode = Mode | "no-default-features";
 export type Scope = "normal" | "build" | "dev";
 export type Banned = "native-tls" | "openssl" | "openssl-sys";
 export type PlatformTriple = "x86_64-unknown-linux-gnu" | "aarch64-apple-darwin" | "x86_64-pc-windows-msvc";
@@ -57,7 +60,7 @@ export interface OracleExpected {
   members: string[];
   findings: Record<Mode, MemberFinding[]>;
   memberEdges?: Record<Mode, MemberEdge[]>;
-  buildFindings: Record<Mode, BuildFinding[]>;
+  buildFindings: Record<Mode, BuildFinding[]> & Partial<Record<"no-default-features", BuildFinding[]>>;
   platformFindings?: Record<PlatformTriple, PlatformFinding[]>;
 }
 
@@ -77,7 +80,7 @@ export const fixturesRoot = (oracle: OracleSuite) => join(import.meta.dirname, "
 
 /** Every committed case of one oracle (or both), sorted by oracle, suite, then name. */
 export function oracleCases(only?: OracleSuite): OracleCase[] {
-  const oracles: OracleSuite[] = only ? [only] : ["cargo-oracle", "differential"];
+  const oracles: OracleSuite[] = only ? [only] : ["cargo-oracle", "differential", "drift-regressions"];
   return oracles.flatMap((oracle) => {
     const root = fixturesRoot(oracle);
     if (!existsSync(root)) return [];
@@ -92,7 +95,9 @@ export function oracleCases(only?: OracleSuite): OracleCase[] {
           .map((name) => {
             const dir = join(casesDir, name);
             const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as OracleExpected;
-            return { oracle, suite: suite as DebianSuite, name, dir, registry: join(root, suite, "registry"), expected };
+            // Drift regressions were locked against the differential suite's registry and keep no copy of it.
+            const registry = join(oracle === "drift-regressions" ? fixturesRoot("differential") : root, suite, "registry");
+            return { oracle, suite: suite as DebianSuite, name, dir, registry, expected };
           });
       });
   });

@@ -129,6 +129,47 @@ describe("refreshLock", () => {
   });
 
 
+  describe("[patch] path packages and path packages' optional dependencies", () => {
+    // `client` 1.4.0 in the registry is clean; the vendored fork under [patch] switches native-tls on by default.
+    const registryClient: CrateMetadata = { name: "client", version: "1.4.0", features: {}, provider: "vendor", origin: "test", dependencies: [] };
+    const provider: MetadataProvider = {
+      name: "vendor",
+      lookup: (name, version) => (name === "client" && version === "1.4.0" ? registryClient : undefined),
+      versions: (name) => (name === "client" ? ["1.4.0"] : []),
+    };
+    const fork = (version: string) =>
+      `[package]\nname = "client"\nversion = "${version}"\nedition = "2021"\n\n[dependencies]\nnative-tls = { version = "0.2", optional = true }\n\n[features]\ndefault = ["tls"]\ntls = ["dep:native-tls"]\n`;
+    const patched = (req: string, version: string, lock?: string) => ({
+      "Cargo.toml": pkg(`[dependencies]\nclient = "${req}"\n\n[patch.crates-io]\nclient = { path = "vendor/client" }\n`),
+      "vendor/client/Cargo.toml": fork(version),
+      ...(lock ? { "Cargo.lock": lock } : {}),
+    });
+
+    it("no lock: a dependency resolves to the [patch] that fits it, not the registry's version, and its optional native-tls is resolved once a feature turns it on", () => {
+      const { ws } = run(patched("1", "1.9.0"), [provider, knowledgeProvider()]);
+      expect(ws.resolution).toBe("unlocked");
+      expect(ws.findings.map((f) => `${f.member} → ${f.dependency} [${f.severity}] ${f.reaches.join(",")}`)).toEqual(["client → native-tls [error] native-tls,openssl,openssl-sys"]);
+    });
+
+    it("a stale lock: the new declaration takes the patch too", () => {
+      const lock = lockText([{ name: "app", version: "0.1.0" }]);
+      const { ws, stale } = run(patched("1", "1.9.0", lock), [provider, knowledgeProvider()]);
+      expect(stale[0]!.message).toContain("audited as client 1.9.0");
+      expect(ws.findings.map((f) => `${f.member} → ${f.dependency}`)).toEqual(["client → native-tls"]);
+    });
+
+    it("a patch whose version the requirement does not accept is not used: the registry's version is", () => {
+      const { ws } = run(patched("1", "2.0.0"), [provider, knowledgeProvider()]);
+      expect(ws.findings).toEqual([]);
+      const host = memoryHost(patched("1", "2.0.0"));
+      const loaded = loadWorkspace(host, "/ws");
+      if (!isWorkspace(loaded)) throw new Error("no workspace");
+      const refreshed = refreshLock(loaded, undefined, createMetadataChain([provider, knowledgeProvider()]));
+      const app = refreshed.lockfile.packages.find((p) => p.name === "app")!;
+      expect(app.dependencies.map((id) => refreshed.lockfile.packages[id]!).map((p) => `${p.name} ${p.version} ${p.source}`)).toEqual([`client 1.4.0 ${R}`]);
+    });
+  });
+
   it("leaves an in-sync lock as it is: the same object, nothing added", () => {
     const host = memoryHost({ "Cargo.toml": pkg(`[dependencies]\nreqwest = { version = "0.11", default-features = false, features = ["rustls-tls"] }\n`), "Cargo.lock": rustlsLock });
     const ws = loadWorkspace(host, "/ws");

@@ -1,6 +1,6 @@
 // The committed oracle answers are consistent with each other (no cargo needed): a build's findings include the
 // member's own ones, the platform lists exist exactly where a manifest has a target table, and lists are sorted.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildFindingKey, MODES, oracleCases, PLATFORMS, type BuildFinding } from "../helpers/oracle-cases.js";
@@ -19,7 +19,17 @@ function manifests(dir: string): string[] {
 
 describe.skipIf(cases.length === 0)("oracle cases", () => {
   it("loads both suites", () => {
-    expect(new Set(cases.map((c) => c.oracle))).toEqual(new Set(["cargo-oracle", "differential"]));
+    expect(new Set(cases.map((c) => c.oracle))).toEqual(new Set(["cargo-oracle", "differential", "drift-regressions"]));
+  });
+
+  it("drift regressions hold a lock cargo would change, or none", () => {
+    const drift = cases.filter((c) => c.oracle === "drift-regressions");
+    expect(drift.length).toBeGreaterThanOrEqual(2);
+    for (const c of drift) {
+      const refreshed = readFileSync(join(c.dir, "cargo-refreshed.lock"), "utf8");
+      if (existsSync(join(c.dir, "Cargo.lock"))) expect(readFileSync(join(c.dir, "Cargo.lock"), "utf8"), c.name).not.toBe(refreshed);
+      expect(c.expected.buildFindings["no-default-features"], c.name).toBeDefined();
+    }
   });
 
   it.each(cases.map((c) => [`${c.oracle}/${c.suite}/${c.name}`, c]))("%s", (_, c) => {

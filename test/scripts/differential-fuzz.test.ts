@@ -32,4 +32,20 @@ describe("differential fuzz.py, live: random workspaces against cargo", () => {
       expect(agreed, run.stdout).toBeGreaterThanOrEqual(2);
     }
   });
+
+  it("agrees with cargo after an edit over a stale or missing lock (--drift)", { timeout: 300_000 }, (ctx) => {
+    const skip = missing();
+    if (skip) ctx.skip(skip);
+    const keep = mkdtempSync(join(tmpdir(), "tls-audit-fuzz-test-"));
+    let relocked = 0;
+    for (const suite of ["bookworm", "trixie", "sid"]) {
+      const run = spawnSync("python3", [script, suite, "--seed", "11", "--count", "3", "--jobs", "2", "--drift", "--keep", keep], { encoding: "utf8" });
+      expect(run.stdout + run.stderr).toMatch(/differ on 0;/);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(Number(/agree on (\d+)/.exec(run.stdout)?.[1] ?? 0), run.stdout).toBeGreaterThanOrEqual(2);
+      relocked += Number(/changed the locked packages in (\d+)/.exec(run.stdout)?.[1] ?? 0);
+    }
+    // The edits must make cargo's refresh matter somewhere, or the stale lock is never really stale.
+    expect(relocked).toBeGreaterThanOrEqual(1);
+  });
 });
