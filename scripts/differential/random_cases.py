@@ -257,7 +257,7 @@ def drifted_case(suite: str, seed: int, index: int, available: frozenset[str] | 
             break
         m = rng.choice(members)
         here = m.get("path", m["name"])
-        kind = rng.choice(["add", "add", "remove", "native", "default-features", "default", "path"])
+        kind = rng.choice(["add", "add", "remove", "native", "default-features", "default", "path", "patch"])
         entries = [(section, key) for section, deps in m["deps"].items() for key in deps]
         if kind == "add" and profiles:
             pkey = rng.choice(sorted(profiles))
@@ -306,6 +306,16 @@ def drifted_case(suite: str, seed: int, index: int, available: frozenset[str] | 
             features = m.setdefault("features", {})
             features["default"] = sorted({*features.get("default", []), rng.choice(names_on)})
             edits.append(f"{m['name']}: default = {m['features']['default']}")
+        elif kind == "patch" and "patch" not in after["root"]:
+            # A [patch] added over a lock that links the registry's version: cargo keeps that version (the patch
+            # is recorded as unused) until `cargo update`; a dependency the lock lacks takes the patch.
+            patched = _patch(rng, suite, {x["name"]: x for x in members}, after["root"].get("workspace_deps", {}), has)
+            if not patched:
+                continue
+            after["members"].append(patched)
+            after["root"]["patch"] = {patched["name"]: {"path": patched["path"]}}
+            after["root"]["exclude"] = [*after["root"].get("exclude", []), "patched"]
+            edits.append(f"[patch.crates-io] {patched['name']} added")
         elif kind == "path":
             # A new path dependency on a later member (later ones never depend on earlier ones: no cycle).
             names = [x["name"] for x in members]

@@ -15,7 +15,7 @@ import { matchLocalPackages, matchLockedDependency, STALE_HINT } from "../graph/
 import type { Problem } from "../problems.js";
 import { knowledgeEntries, knowledgeProvider, knowledgeVersions } from "../registry/knowledge.js";
 import type { CrateMetadata, MetaDependency, MetadataLookup } from "../registry/model.js";
-import { highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
+import { compareVersionsDesc, highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import { sourceKind, type LockedPackage, type Lockfile } from "./model.js";
 
@@ -49,8 +49,12 @@ export interface RefreshedLock {
 /** A `[patch]` path package: the lock id of the local package, and the registry sources whose crate it replaces. */
 interface Patch {
   id: number;
+  /** The patch's directory: it names the patch across refresh rounds. */
+  dir: string;
   name: string;
   version: string;
+  /** Its features, the implicit ones of optional dependencies included. */
+  features: ReadonlySet<string>;
   replaces: (source: string) => boolean;
 }
 
@@ -69,9 +73,13 @@ function patchedPackages(workspace: Workspace, localIdByDir: ReadonlyMap<string,
     if (!local || id === undefined || local.version === undefined) continue;
     const key = patch.keyPath[1]!;
     const sources = key === "crates-io" ? CRATES_IO_LOCK_SOURCES : [key.startsWith("sparse+") ? key : `registry+${key}`];
-    result.push({ id, name: local.name, version: local.version, replaces: (source) => sources.includes(source) });
+    result.push({ id, dir, name: local.name, version: local.version, features: featuresOf(local), replaces: (source) => sources.includes(source) });
   }
   return result;
+}
+
+function featuresOf(local: LocalPackage): ReadonlySet<string> {
+  return new Set([...Object.keys(local.manifest.features), ...local.dependencies.filter((d) => d.optional).map((d) => d.key)]);
 }
 
 /** Requested features of one activation. */
@@ -116,6 +124,24 @@ export function refreshLock(
   /** The members whose builds matter (a fix's re-audit resolves a few); the walk starts from them only. */
   members?: (member: LocalPackage) => boolean,
 ): RefreshedLock {
+  // A `[patch]` some dependent asks for a feature it lacks is unused (cargo's resolver backtracks to the registry's
+  // version for every dependent): resolve again without it. Each round drops at least one patch.
+  const unused = new Set<string>();
+  for (;;) {
+    const attempt = refreshOnce(workspace, lockfile, metadata, audited, members, unused);
+    if (attempt.unservedPatches.length === 0) return attempt.refreshed;
+    for (const dir of attempt.unservedPatches) unused.add(dir);
+  }
+}
+
+function refreshOnce(
+  workspace: Workspace,
+  lockfile: Lockfile | undefined,
+  metadata: MetadataLookup | undefined,
+  audited: ReadonlySet<string> | "all",
+  members: ((member: LocalPackage) => boolean) | undefined,
+  unusedPatches: ReadonlySet<string>,
+): { refreshed: RefreshedLock; unservedPatches: string[] } {
   const packages: LockedPackage[] = lockfile ? [...lockfile.packages] : [];
   // Locked packages the walk reads metadata of: those with a locked path to an audited crate (the resolution reads
   // them anyway); crates the bundled knowledge lists as TLS-capable; and the local packages' direct dependencies
@@ -190,6 +216,13 @@ export function refreshLock(
     }
     return index.get(name) ?? [];
   };
+  /** Moves an edge off a locked package the refresh replaces (by a `[patch]`). */
+  const replaceEdge = (from: number, locked: number, to: number) => {
+    const pkg = mutable(from);
+    pkg.dependencies = pkg.dependencies.filter((id) => id !== locked);
+    childrenByName.delete(from);
+    addEdge(from, to);
+  };
   const addEdge = (from: number, to: number) => {
     const pkg = mutable(from);
     if (!pkg.dependencies.includes(to)) pkg.dependencies.push(to);
@@ -224,10 +257,37 @@ export function refreshLock(
     return parent !== null && sourceKind(parent) === "registry" ? parent : CRATES_IO_SOURCE;
   };
 
-  const patches = patchedPackages(workspace, localIdByDir);
+  const patches = patchedPackages(workspace, localIdByDir).filter((p) => !unusedPatches.has(p.dir));
+  const patchById = new Map(patches.map((p) => [p.id, p]));
+  const unservedPatches = new Set<string>();
   /** A `[patch]` path package that replaces `name` from `source` for this requirement (cargo's `PackageRegistry::query`). */
-  const patchFor = (name: string, source: string, want: string): number | undefined =>
-    patches.find((p) => p.name === name && p.replaces(source) && satisfiesCargoReq(p.version, want))?.id;
+  const patchFor = (name: string, source: string, want: string): Patch | undefined =>
+    patches.find((p) => p.name === name && p.replaces(source) && satisfiesCargoReq(p.version, want));
+  // A local package that declares a registry dependency the lock has no version of "poisons" that source: cargo
+  // then locks none of its packages (`register_previous_locks`), only prefers their versions, and a `[patch]`,
+  // preferred too, takes the dependents whose locked version is lower than its own.
+  // (Cargo walks the members and their path dependencies, not the patches themselves.)
+  const poisoned = new Set<string>();
+  if (lockfile && patches.length > 0) {
+    const patchDirs = new Set(patches.map((p) => p.dir));
+    for (const local of locals) {
+      if (patchDirs.has(local.dir)) continue;
+      for (const decl of local.dependencies) {
+        if (!local.isMember && (decl.optional || decl.kind === "dev")) continue;
+        if (decl.pathDir !== undefined || decl.git !== undefined) continue;
+        const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
+        if (named(decl.package).some((p) => !synthesized.has(p.id) && fits(p))) continue;
+        const source = registrySourceFor(decl.package, decl.registry, null);
+        if (source !== undefined) for (const same of CRATES_IO_LOCK_SOURCES.includes(source) ? CRATES_IO_LOCK_SOURCES : [source]) poisoned.add(same);
+      }
+    }
+  }
+  /** The patch that takes a dependent away from its locked registry version, when the lock cannot hold it there. */
+  const patchOverLock = (locked: LockedPackage, req: string | undefined): number | undefined => {
+    if (locked.source === null || !poisoned.has(locked.source)) return undefined;
+    const patch = patchFor(locked.name, locked.source, req !== undefined && isReadableCargoReq(req) ? req : "*");
+    return patch && compareVersionsDesc(patch.version, locked.version) < 0 ? patch.id : undefined;
+  };
 
   /**
    * The package cargo would pick for a requirement: a package already in the lock that satisfies it (cargo keeps
@@ -241,9 +301,12 @@ export function refreshLock(
       existing.map((p) => p.version),
       want,
     );
-    if (reuse !== undefined) return existing.find((p) => p.version === reuse)!.id;
     const patch = patchFor(name, source, want);
-    if (patch !== undefined) return patch;
+    if (reuse !== undefined) {
+      const kept = existing.find((p) => p.version === reuse)!;
+      return (patch && patchOverLock(kept, req)) ?? kept.id;
+    }
+    if (patch !== undefined) return patch.id;
     const known = highestSatisfying(metadata?.versions?.(name, source) ?? [], want);
     if (known !== undefined) return addPackage(name, known, source, { describedBy: "metadata", certain: true, requirement: want });
     const ranges = knowledgeVersions(name, want);
@@ -268,7 +331,9 @@ export function refreshLock(
   };
   /** The package a local declaration resolves to: the locked one it matches, else what a refreshed lock would add (reported). */
   const resolveDeclaration = (local: LocalPackage, id: number, decl: EffectiveDependency): number | undefined => {
-    const matched = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
+    const lockedChild = matchLockedDependency(decl, childrenNamed(id, decl.package), localIdByDir);
+    const patched = lockedChild && patchOverLock(lockedChild, decl.version);
+    const matched = patched === undefined ? lockedChild : undefined;
     if (matched) {
       declChild.set(decl, matched.id);
       return matched.id;
@@ -276,13 +341,15 @@ export function refreshLock(
     const locked = named(decl.package).filter((p) => !synthesized.has(p.id));
     let to: number | undefined;
     if (decl.pathDir !== undefined) to = localIdByDir.get(decl.pathDir);
+    else if (patched !== undefined) to = patched;
     else if (decl.git === undefined) {
       const source = registrySourceFor(decl.package, decl.registry, null);
       if (source !== undefined) to = pick(decl.package, decl.version, source);
     }
     // A git dependency cannot be resolved without fetching it: the graph build reports it as not audited.
     if (to === undefined) return undefined;
-    addEdge(id, to);
+    if (patched !== undefined) replaceEdge(id, lockedChild!.id, to);
+    else addEdge(id, to);
     declChild.set(decl, to);
     if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
       problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
@@ -290,11 +357,13 @@ export function refreshLock(
     const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
     const fitting = locked.filter((p) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version));
     const lockedText =
-      fitting.length > 0
-        ? `Cargo.lock does not list it among ${local.name}'s dependencies`
-        : locked.length > 0
-          ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it`
-          : "it is not in Cargo.lock";
+      patched !== undefined
+        ? `Cargo.lock has ${lockedChild!.name} ${lockedChild!.version}, which the \`[patch]\` replaces once cargo relocks it (another declaration is new to the lock)`
+        : fitting.length > 0
+          ? `Cargo.lock does not list it among ${local.name}'s dependencies`
+          : locked.length > 0
+            ? `Cargo.lock has ${locked.map((p) => `${p.name} ${p.version}`).join(", ")}, which does not satisfy it`
+            : "it is not in Cargo.lock";
     reportDecl(decl, local.manifest.file, `${what}: ${lockedText}; audited as ${describe(packages[to]!, synthesized.get(to))}, what a refreshed lock would have`);
     if (!originOf.has(to)) originOf.set(to, { decl, file: local.manifest.file });
     return to;
@@ -345,6 +414,10 @@ export function refreshLock(
   const childOf = new Map<Described["dependencies"][number], number | undefined>();
 
   const request = (id: number, req: Request) => {
+    const patch = patchById.get(id);
+    // One package per semver-compatible line of a source: a dependent that asks the patch for a feature it lacks
+    // sends every dependent back to the registry's version.
+    if (patch && req.features.some((feature) => feature !== "default" && !patch.features.has(feature))) unservedPatches.add(patch.dir);
     const on = enabled.get(id);
     if (!on) {
       enabled.set(id, new Set());
@@ -382,7 +455,12 @@ export function refreshLock(
       // As the summary table matches metadata to the lock: by name, the highest version satisfying the requirement.
       const named = childrenNamed(from, dep.package);
       const fitting = named.filter((p) => dep.req === undefined || !isReadableCargoReq(dep.req) || satisfiesCargoReq(p.version, dep.req));
-      child = (fitting.length > 0 ? fitting : named.length === 1 ? named : [])[0]?.id;
+      const locked = (fitting.length > 0 ? fitting : named.length === 1 ? named : [])[0];
+      child = locked && (patchOverLock(locked, dep.req) ?? locked.id);
+      if (locked && child !== locked.id) {
+        replaceEdge(from, locked.id, child!);
+        noteMissing(from, dep.package, child!);
+      }
       if (child === undefined) {
         const source = registrySourceFor(dep.package, undefined, packages[from]!.source);
         if (source !== undefined) {
@@ -507,7 +585,8 @@ export function refreshLock(
   }
 
   const version = lockfile?.version ?? 4;
-  return { lockfile: synthesized.size === 0 && copied.size === 0 && lockfile ? lockfile : { version, packages }, synthesized, problems, unlocked, stale };
+  const refreshed = { lockfile: synthesized.size === 0 && copied.size === 0 && lockfile ? lockfile : { version, packages }, synthesized, problems, unlocked, stale };
+  return { refreshed, unservedPatches: [...unservedPatches] };
 
   function describe(pkg: LockedPackage, how: SynthesizedPackage | undefined): string {
     if (!how) return `${pkg.name} ${pkg.version}`;

@@ -158,6 +158,36 @@ describe("refreshLock", () => {
       expect(ws.findings.map((f) => `${f.member} → ${f.dependency}`)).toEqual(["client → native-tls"]);
     });
 
+    it("a patch added over a lock that links the registry's version waits for a relock; a declaration new to the lock relocks it", () => {
+      const lock = lockText([
+        { name: "app", version: "0.1.0", dependencies: ["client"] },
+        { name: "client", version: "1.4.0", source: R },
+      ]);
+      // Only the patch is new: cargo keeps client 1.4.0 and records the patch as unused.
+      const kept = run(patched("1", "1.9.0", lock), [provider, knowledgeProvider()]);
+      expect(kept.ws.findings).toEqual([]);
+      // serde is new to the lock: cargo locks no crates.io package any more, and the patch, preferred and higher, wins.
+      const files = patched("1", "1.9.0", lock);
+      files["Cargo.toml"] = files["Cargo.toml"].replace('client = "1"\n', 'client = "1"\nserde = "1"\n');
+      const relocked = run(files, [provider, knowledgeProvider()]);
+      expect(relocked.ws.findings.map((f) => `${f.member} → ${f.dependency}`)).toEqual(["client → native-tls"]);
+      expect(relocked.stale.map((p) => p.message.split(";")[0])).toContain("`client` (1) of app: Cargo.lock has client 1.4.0, which the `[patch]` replaces once cargo relocks it (another declaration is new to the lock)");
+    });
+
+    it("a patch that lacks a feature a dependent asks for is unused: every dependent takes the registry's version", () => {
+      const files = patched("1", "1.9.0");
+      files["Cargo.toml"] = files["Cargo.toml"].replace('client = "1"\n', 'client = { version = "1", features = ["gzip"] }\n');
+      const withGzip: CrateMetadata = { ...registryClient, features: { gzip: [] } };
+      const gzipProvider: MetadataProvider = { ...provider, lookup: (name, version) => (name === "client" && version === "1.4.0" ? withGzip : undefined) };
+      const { ws } = run(files, [gzipProvider, knowledgeProvider()]);
+      expect(ws.findings).toEqual([]);
+      const loaded = loadWorkspace(memoryHost(files), "/ws");
+      if (!isWorkspace(loaded)) throw new Error("no workspace");
+      const refreshed = refreshLock(loaded, undefined, createMetadataChain([gzipProvider, knowledgeProvider()]));
+      const app = refreshed.lockfile.packages.find((p) => p.name === "app")!;
+      expect(app.dependencies.map((id) => `${refreshed.lockfile.packages[id]!.name} ${refreshed.lockfile.packages[id]!.version}`)).toEqual(["client 1.4.0"]);
+    });
+
     it("a patch whose version the requirement does not accept is not used: the registry's version is", () => {
       const { ws } = run(patched("1", "2.0.0"), [provider, knowledgeProvider()]);
       expect(ws.findings).toEqual([]);
