@@ -45,8 +45,9 @@ export function matchLockedDependency(
   }
   // A git or path package's version is what its own manifest says; cargo checks the requirement against it too.
   pool = pool.filter(fits);
-  // Redirected by [patch] or [replace]: another source, but still a version the requirement accepts.
-  if (pool.length === 0) pool = named.length === 1 ? named.filter(fits) : [];
+  // Redirected by [patch] or [replace]: another source, but still a version the requirement accepts (beside, say,
+  // the registry's reqwest 0.12 that a renamed declaration of the same package locks).
+  if (pool.length === 0) pool = named.filter(fits);
   // Cargo picks the highest compatible version; among equals the lock order is stable.
   return pool.sort((a, b) => compareVersionsDesc(a.version, b.version))[0];
 }

@@ -42,6 +42,15 @@ describe("matchLockedDependency", () => {
     expect(matchLockedDependency(entry({ version: "0.13" }), [patched], noDirs)).toBeUndefined();
   });
 
+  it("takes the patched package of another source beside a registry version the requirement rejects", () => {
+    // m2 declares reqwest 0.13 (patched to a path package) and, renamed, reqwest 0.12 from the registry.
+    const registry = locked(2, "reqwest", "0.12.28", CRATES_IO);
+    const patched = locked(5, "reqwest", "0.13.999", null);
+    expect(matchLockedDependency(entry({ version: "0.13" }), [registry, patched], noDirs)).toBe(patched);
+    expect(matchLockedDependency(entry({ version: "0.12" }), [registry, patched], noDirs)).toBe(registry);
+    expect(matchLockedDependency(entry({ version: "0.14" }), [registry, patched], noDirs)).toBeUndefined();
+  });
+
   it("matches a path entry to the package of its directory, whatever its version", () => {
     const local = locked(7, "reqwest", "0.0.1", null);
     const dirs = new Map([["/ws/vendor/reqwest", 7]]);
