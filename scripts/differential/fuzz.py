@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,7 @@ FUZZ_MODES = [*oracle.MODES, "no-default-features"]
 
 def audit(ws: str, mode: str, target: str, home: str, resolution_wanted: str) -> list[dict]:
     args = ["node", os.path.join(ROOT, "bin", "tls-audit.js"), "-f", "json", "--no-cache", "--target", target]
-    args += oracle.MODE_FLAGS[mode]
+    args += oracle.mode_flags(mode)
     env = dict(os.environ, CARGO_HOME=home, TLS_AUDIT_NO_CACHE="1")
     r = subprocess.run([*args, ws], capture_output=True, text=True, env=env)
     if r.returncode not in (0, 1):
@@ -73,7 +74,7 @@ def folded(build_findings: list[dict]) -> dict:
 def compare(ws: str, expected: dict, home: str, resolution: str = "exact") -> list[str]:
     """resolution: what tls-audit must say it did ("unlocked" when the workspace has no Cargo.lock)."""
     problems = []
-    for mode in FUZZ_MODES:
+    for mode in expected["buildFindings"]:
         want = folded(expected["buildFindings"][mode])
         findings = audit(ws, mode, oracle.TARGET, home, resolution)
         ours = sorted(f"{f['member']} -> {f['dependency']} {f['dependencyVersion']} -> {b} [{f['scope']}]" for f in findings for b in f["reaches"])
@@ -111,6 +112,25 @@ def locked_packages(ws: str) -> set[tuple[str, str]]:
         return set()
     with open(path, "rb") as f:
         return {(p["name"], p["version"]) for p in tomllib.load(f).get("package", [])}
+
+
+def modes_for(case: dict, seed: int, index: int) -> list[str]:
+    """FUZZ_MODES, and `-F F` for one feature F some member declares (tls-audit applies a plain -F name to the members
+    that have it, as `cargo build -p M -F F` for those). Not under cargo's old command-line behaviour (resolver 1 with
+    a root package), where -F names the root package's features."""
+    members = [m for m in case["members"] if m.get("listed", True)]
+    root = next((m for m in members if m.get("path") == "."), None)
+    if root is not None and root.get("edition") in ("2015", "2018"):
+        return FUZZ_MODES
+    names = set()
+    for m in members:
+        features = m.get("features", {})
+        hidden = {v[4:] for vs in features.values() for v in vs if v.startswith("dep:")}
+        names.update(f for f in features if f != "default")
+        names.update(key for entries in m["deps"].values() for key, entry in entries.items() if entry.get("optional") and key not in hidden)
+    if not names:
+        return FUZZ_MODES
+    return [*FUZZ_MODES, f"features:{random.Random(f'features/{seed}/{index}').choice(sorted(names))}"]
 
 
 class Refused(Exception):
@@ -157,7 +177,7 @@ def prepare(suite: str, seed: int, index: int, registry: str, work: str, drift: 
             oracle.generate_lockfile(ws)
         elif before is not None:
             oracle.refresh_lock(ws)
-        expected, tree_log = oracle.compute_expected(ws, suite, case["shape"], modes=FUZZ_MODES)
+        expected, tree_log = oracle.compute_expected(ws, suite, case["shape"], modes=modes_for(case, seed, index))
     except RuntimeError as e:
         raise Refused(refused_reason(e)) from e
     relocked = before is not None and locked_packages(audited) != locked_packages(ws)
@@ -199,7 +219,7 @@ def run(suite: str, seed: int, index: int, registry: str, work: str, keep: str, 
     except RuntimeError as e:
         problems = [str(e)]
     if not problems:
-        found = any(expected["buildFindings"][mode] for mode in FUZZ_MODES)
+        found = any(expected["buildFindings"].values())
         return ("agreed" if found else "agreed-clean"), case["slug"], relocked
     dest = os.path.join(keep, suite, "cases", case["slug"])
     keep_case(prepared, dest)

@@ -24,6 +24,11 @@ BANNED = ["native-tls", "openssl", "openssl-sys"]
 MODES = ["default", "all-features"]
 # cargo's flag for each feature mode; fuzz.py also asks for the ones committed cases do not record
 MODE_FLAGS = {"default": [], "all-features": ["--all-features"], "no-default-features": ["--no-default-features"]}
+
+
+def mode_flags(mode: str) -> list[str]:
+    """cargo's (and tls-audit's) flags for a feature mode; `features:F` is `-F F`."""
+    return ["-F", mode.split(":", 1)[1]] if mode.startswith("features:") else MODE_FLAGS[mode]
 # narrowest first: scope is the first edge set under which a finding appears
 EDGE_SETS = [("normal", "normal"), ("build", "normal,build"), ("dev", "normal,build,dev")]
 
@@ -164,7 +169,7 @@ def workspace_members(ws: str) -> list[dict]:
         raise RuntimeError(f"cargo metadata failed in {ws}:\n{r.stderr}")
     meta = json.loads(r.stdout)
     ids = set(meta["workspace_members"])
-    return sorted(({"name": p["name"], "version": p["version"], "features": bool(p["features"])}
+    return sorted(({"name": p["name"], "version": p["version"], "features": sorted(p["features"])}
                    for p in meta["packages"] if p["id"] in ids), key=lambda p: p["name"])
 
 
@@ -218,7 +223,7 @@ def has_target_tables(ws: str) -> bool:
 
 def run_tree(ws: str, member: str, edges: str, mode: str, locked: bool, target: str = TARGET) -> str:
     args = ["tree", "-p", member, "-e", edges, "--target", target, "--no-dedupe",
-            "--prefix", "depth", "--charset", "ascii", "--offline", *MODE_FLAGS[mode]]
+            "--prefix", "depth", "--charset", "ascii", "--offline", *mode_flags(mode)]
     if locked:
         args.append("--locked")
     r = cargo(args, ws)
@@ -245,6 +250,7 @@ def compute_expected(ws: str, suite: str, shape: str, locked: bool = False, mode
     # --all-features or --no-default-features -p M only changes M's own features (optional dependencies included):
     # without any, it is the default build
     featureless = {m["name"] for m in members if not m["features"]}
+    features_of = {m["name"]: set(m["features"]) for m in members}
     findings = {m: [] for m in modes}
     via = {m: [] for m in modes}
     builds = {m: [] for m in modes}
@@ -256,7 +262,9 @@ def compute_expected(ws: str, suite: str, shape: str, locked: bool = False, mode
     default_results = {}
     for mode in modes:
         for member in names if any_banned else []:
-            if mode != "default" and member in featureless:
+            # `-F F` reaches only the members that have F (tls-audit's workspace-wide -F; cargo -p M -F F for those)
+            asked = mode.split(":", 1)[1] if mode.startswith("features:") else None
+            if mode != "default" and (member in featureless or (asked is not None and asked not in features_of[member])):
                 results = default_results[member]
                 log.append(f"### mode={mode} member={member}: no features, the default build, cargo not run\n")
             else:

@@ -161,8 +161,11 @@ function refreshOnce(
           (id) => audited.has(packages[id]!.name),
         );
   const known = (id: number) => knowledgeEntries(packages[id]!.name) !== undefined;
+  // Locked packages a declaration new to the lock reaches, and what they pass features on to: their features may be
+  // new, so their metadata is read whatever the heuristics above say (only a stale lock has any).
+  const forced = new Set<number>();
   const walked = (id: number) =>
-    id >= lockedCount || within === undefined || within[id] === 1 || known(id) || (directOfLocal.has(id) && packages[id]!.dependencies.some(known));
+    id >= lockedCount || within === undefined || within[id] === 1 || known(id) || forced.has(id) || (directOfLocal.has(id) && packages[id]!.dependencies.some(known));
   const copied = new Set<number>();
   const synthesized = new Map<number, SynthesizedPackage>();
   const problems: Problem[] = [];
@@ -350,6 +353,7 @@ function refreshOnce(
     if (to === undefined) return undefined;
     if (patched !== undefined) replaceEdge(id, lockedChild!.id, to);
     else addEdge(id, to);
+    if (to < lockedCount && !localById.has(to)) forced.add(to);
     declChild.set(decl, to);
     if (unlocked && synthesized.get(to)?.describedBy === "nothing") {
       problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
@@ -413,6 +417,13 @@ function refreshOnce(
   /** By dependency entry: each package's description is built once, so its entries are stable keys. */
   const childOf = new Map<Described["dependencies"][number], number | undefined>();
 
+  /** A forced package's locked children are forced too (described again if they were read as left to the lock). */
+  const forceBelow = (from: number, child: number) => {
+    if (!forced.has(from) || child >= lockedCount || forced.has(child) || localById.has(child)) return;
+    forced.add(child);
+    if (described.get(child) === null) described.delete(child);
+  };
+
   const request = (id: number, req: Request) => {
     const patch = patchById.get(id);
     // One package per semver-compatible line of a source: a dependent that asks the patch for a feature it lacks
@@ -437,6 +448,7 @@ function refreshOnce(
     active.add(name);
     for (const dep of depsNamed(describeId(from)!, name)) {
       const child = resolveChild(from, dep);
+      if (child !== undefined) forceBelow(from, child);
       // A locked crate no description covers stays as the lock has it: nothing to activate below it.
       if (child === undefined || (child < lockedCount && !walked(child) && !localById.has(child))) continue;
       request(child, { features: [...dep.features, ...(depFeatures.get(from)?.get(name) ?? [])], defaultFeatures: dep.defaultFeatures });
@@ -559,7 +571,9 @@ function refreshOnce(
       else if (active.has(name)) {
         for (const dep of depsNamed(info, name)) {
           const child = resolveChild(id, dep);
-          if (child !== undefined) request(child, { features: [sub], defaultFeatures: dep.defaultFeatures });
+          if (child === undefined) continue;
+          forceBelow(id, child);
+          request(child, { features: [sub], defaultFeatures: dep.defaultFeatures });
         }
       }
     }

@@ -127,7 +127,7 @@ export function resolveWorkspace(
   const lockEdges = new Map<LocalPackage, LocalEdge[]>();
   const lockEdgesOf = (member: LocalPackage): LocalEdge[] => {
     let pairs = lockEdges.get(member);
-    if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, bannedIds, within)));
+    if (!pairs) lockEdges.set(member, (pairs = localEdgesInLock(graph, graph.localIds.get(member)!, isLocal, bannedIds, within, reachesLocal)));
     return pairs;
   };
   // Cargo's old command-line feature behaviour (resolver 1 and a root package): `cargo build -p M`, run from the root,
@@ -428,6 +428,8 @@ function localEdgesInLock(
   isLocal: (id: number) => boolean,
   bannedIds: ReadonlySet<number>,
   within: PackageSet | undefined,
+  /** Packages with a locked path to a local package: a `[patch]` puts a path package below a registry crate. */
+  reachesLocal: PackageSet,
 ): LocalEdge[] {
   const pairs: LocalEdge[] = [];
   const seen = new Set([root]);
@@ -438,8 +440,8 @@ function localEdgesInLock(
       // Cargo builds the dev-dependencies of the member alone.
       if (edge.kind === "dev" && at !== root) continue;
       if (within !== undefined && within[edge.to] !== 1) continue;
-      if (isFindingDependency(edge.to, isLocal, bannedIds)) pairs.push([at, edge.to]);
-      if (isLocal(edge.to) && !seen.has(edge.to)) {
+      if (isLocal(at) && isFindingDependency(edge.to, isLocal, bannedIds)) pairs.push([at, edge.to]);
+      if ((isLocal(edge.to) || reachesLocal[edge.to] === 1) && !seen.has(edge.to)) {
         seen.add(edge.to);
         queue.push(edge.to);
       }

@@ -9,8 +9,8 @@ import { join } from "node:path";
 export type OracleSuite = "cargo-oracle" | "differential" | "drift-regressions";
 export type DebianSuite = "bookworm" | "trixie" | "sid";
 export type Mode = "default" | "all-features";
-/** The feature modes an expected.json may hold: fuzz.py's cases add `--no-default-features`. */
-export type AnyMode = Mode | "no-default-features";
+/** The feature modes an expected.json may hold: fuzz.py's cases add `--no-default-features` and `-F F`. */
+export type AnyMode = Mode | "no-default-features" | `features:${string}`;
 export type Scope = "normal" | "build" | "dev";
 export type Banned = "native-tls" | "openssl" | "openssl-sys";
 export type PlatformTriple = "x86_64-unknown-linux-gnu" | "aarch64-apple-darwin" | "x86_64-pc-windows-msvc";
