@@ -93,7 +93,7 @@ def main():
     for suite in args.suites:
         registry = Path(args.registry_root) / suite
         if not registry.is_dir() or not any(registry.iterdir()):
-            oracle.run([args.debian_crates, suite, str(registry), *DEBIAN[suite].split()], ".")
+            oracle.build_registry([args.debian_crates, suite, str(registry), *DEBIAN[suite].split()])
         out = Path(args.out) / suite
         only = set(filter(None, args.only.split(",")))
         if not only:
