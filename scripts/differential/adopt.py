@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import tempfile
-import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -43,9 +42,7 @@ def adopt_drift(suite: str, seed: int, indexes: list[int], drawn_with: str) -> i
             except Refused as e:
                 raise SystemExit(f"{suite} drift {seed}/{index}: cargo refused it: {e}")
             refreshed = locked_packages(prepared["ws"])
-            with open(os.path.join(prepared["ws"], "Cargo.lock"), "rb") as f:
-                registry_packages = {(p["name"], p["version"]) for p in tomllib.load(f).get("package", []) if "source" in p}
-            missing = sorted(p for p in registry_packages if f"{p[0]}-{p[1]}" not in present)
+            missing = sorted(p for p in locked_packages(prepared["ws"], registry_only=True) if f"{p[0]}-{p[1]}" not in present)
             if missing:
                 raise SystemExit(f"{suite} drift {seed}/{index}: the committed registry lacks {missing}")
             dest = os.path.join(DRIFT_FX, suite, "cases", prepared["case"]["slug"])

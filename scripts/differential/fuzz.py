@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oracle  # noqa: E402
-from random_cases import drifted_case, random_case  # noqa: E402
+from random_cases import drifted_case, feature_names, random_case  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 RANK = {"normal": 0, "build": 1, "dev": 2}
@@ -106,12 +106,13 @@ def registry_crates(registry: str) -> frozenset[str]:
     return frozenset(d.rsplit("-", 1)[0] if "+" not in d else d.split("+")[0].rsplit("-", 1)[0] for d in os.listdir(registry))
 
 
-def locked_packages(ws: str) -> set[tuple[str, str]]:
+def locked_packages(ws: str, registry_only: bool = False) -> set[tuple[str, str]]:
+    """(name, version) of every package in the workspace's Cargo.lock (none without one); registry_only: with a source."""
     path = os.path.join(ws, "Cargo.lock")
     if not os.path.exists(path):
         return set()
     with open(path, "rb") as f:
-        return {(p["name"], p["version"]) for p in tomllib.load(f).get("package", [])}
+        return {(p["name"], p["version"]) for p in tomllib.load(f).get("package", []) if not registry_only or "source" in p}
 
 
 def modes_for(case: dict, seed: int, index: int) -> list[str]:
@@ -122,12 +123,7 @@ def modes_for(case: dict, seed: int, index: int) -> list[str]:
     root = next((m for m in members if m.get("path") == "."), None)
     if root is not None and root.get("edition") in ("2015", "2018"):
         return FUZZ_MODES
-    names = set()
-    for m in members:
-        features = m.get("features", {})
-        hidden = {v[4:] for vs in features.values() for v in vs if v.startswith("dep:")}
-        names.update(f for f in features if f != "default")
-        names.update(key for entries in m["deps"].values() for key, entry in entries.items() if entry.get("optional") and key not in hidden)
+    names = {name for m in members for name in feature_names(m)}
     if not names:
         return FUZZ_MODES
     return [*FUZZ_MODES, f"features:{random.Random(f'features/{seed}/{index}').choice(sorted(names))}"]

@@ -234,6 +234,15 @@ def _patch(rng: random.Random, suite: str, built: dict, workspace_deps: dict, ha
             "features": features}
 
 
+def feature_names(member: dict) -> list[str]:
+    """A member's features a dependent or `-F` may name, `default` aside: its [features], and the implicit feature of
+    each optional dependency no `dep:` hides (cargo's rule; tls-audit's `featureNames`)."""
+    features = member.get("features", {})
+    hidden = {v[4:] for vs in features.values() for v in vs if v.startswith("dep:")}
+    optional = sorted({key for entries in member["deps"].values() for key, entry in entries.items() if entry.get("optional")})
+    return [f for f in features if f != "default"] + [key for key in optional if key not in hidden and key not in features]
+
+
 def _mentioned(member: dict, key: str) -> bool:
     """Whether a feature of the member names the dependency key (then removing the key makes cargo refuse it)."""
     return any(v == key or v.startswith((f"dep:{key}", f"{key}/", f"{key}?/")) for vs in member.get("features", {}).values() for v in vs)
@@ -298,9 +307,7 @@ def drifted_case(suite: str, seed: int, index: int, available: frozenset[str] | 
                 entry["default-features"] = False
                 edits.append(f"{m['name']}: [{section}] {key} default-features = false")
         elif kind == "default":
-            optional = sorted({key for deps in m["deps"].values() for key, e in deps.items() if e.get("optional")})
-            hidden = {v[4:] for vs in m.get("features", {}).values() for v in vs if v.startswith("dep:")}
-            names_on = [f for f in m.get("features", {}) if f != "default"] + [k for k in optional if k not in hidden]
+            names_on = feature_names(m)
             if not names_on:
                 continue
             features = m.setdefault("features", {})

@@ -2,7 +2,7 @@
 import type { LockedPackage, Lockfile } from "../lockfile/model.js";
 import { sourceKind } from "../lockfile/model.js";
 import type { Problem } from "../problems.js";
-import { compareVersionsDesc, isReadableCargoReq, satisfiesCargoReq } from "../util/cargo-semver.js";
+import { acceptsVersion, compareVersionsDesc } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import type { DependencyGraph, GraphEdge } from "./model.js";
 
@@ -20,7 +20,7 @@ export function matchLockedDependency(
   localIdByDir: Map<string, number>,
 ): LockedPackage | undefined {
   // A requirement node-semver cannot read is taken as satisfied by any version: the lock is not called stale for it.
-  const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
+  const fits = (p: LockedPackage) => acceptsVersion(p.version, decl.version);
   // The usual case, one locked package of that name: whatever its source, the rules below come down to whether it
   // fits (a path package of the entry's directory is taken as it is). No arrays: this runs for every entry of every
   // local package, twice per audit.

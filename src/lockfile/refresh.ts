@@ -14,8 +14,9 @@ import { packagesReaching } from "../graph/relevant.js";
 import { matchLocalPackages, matchLockedDependency, STALE_HINT } from "../graph/build.js";
 import type { Problem } from "../problems.js";
 import { knowledgeEntries, knowledgeProvider, knowledgeVersions } from "../registry/knowledge.js";
+import { featureNames } from "../resolve/feature-request.js";
 import type { CrateMetadata, MetaDependency, MetadataLookup } from "../registry/model.js";
-import { compareVersionsDesc, highestSatisfying, isReadableCargoReq, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
+import { acceptsVersion, compareVersionsDesc, effectiveReq, highestSatisfying, lowestSatisfying, satisfiesCargoReq } from "../util/cargo-semver.js";
 import type { EffectiveDependency, LocalPackage, Workspace } from "../workspace/model.js";
 import { sourceKind, type LockedPackage, type Lockfile } from "./model.js";
 
@@ -73,13 +74,9 @@ function patchedPackages(workspace: Workspace, localIdByDir: ReadonlyMap<string,
     if (!local || id === undefined || local.version === undefined) continue;
     const key = patch.keyPath[1]!;
     const sources = key === "crates-io" ? CRATES_IO_LOCK_SOURCES : [key.startsWith("sparse+") ? key : `registry+${key}`];
-    result.push({ id, dir, name: local.name, version: local.version, features: featuresOf(local), replaces: (source) => sources.includes(source) });
+    result.push({ id, dir, name: local.name, version: local.version, features: featureNames(local), replaces: (source) => sources.includes(source) });
   }
   return result;
-}
-
-function featuresOf(local: LocalPackage): ReadonlySet<string> {
-  return new Set([...Object.keys(local.manifest.features), ...local.dependencies.filter((d) => d.optional).map((d) => d.key)]);
 }
 
 /** Requested features of one activation. */
@@ -278,8 +275,7 @@ function refreshOnce(
       for (const decl of local.dependencies) {
         if (!local.isMember && (decl.optional || decl.kind === "dev")) continue;
         if (decl.pathDir !== undefined || decl.git !== undefined) continue;
-        const fits = (p: LockedPackage) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version);
-        if (named(decl.package).some((p) => !synthesized.has(p.id) && fits(p))) continue;
+        if (named(decl.package).some((p) => !synthesized.has(p.id) && acceptsVersion(p.version, decl.version))) continue;
         const source = registrySourceFor(decl.package, decl.registry, null);
         if (source !== undefined) for (const same of CRATES_IO_LOCK_SOURCES.includes(source) ? CRATES_IO_LOCK_SOURCES : [source]) poisoned.add(same);
       }
@@ -288,7 +284,7 @@ function refreshOnce(
   /** The patch that takes a dependent away from its locked registry version, when the lock cannot hold it there. */
   const patchOverLock = (locked: LockedPackage, req: string | undefined): number | undefined => {
     if (locked.source === null || !poisoned.has(locked.source)) return undefined;
-    const patch = patchFor(locked.name, locked.source, req !== undefined && isReadableCargoReq(req) ? req : "*");
+    const patch = patchFor(locked.name, locked.source, effectiveReq(req));
     return patch && compareVersionsDesc(patch.version, locked.version) < 0 ? patch.id : undefined;
   };
 
@@ -298,17 +294,17 @@ function refreshOnce(
    * bundled knowledge says of the range.
    */
   const pick = (name: string, req: string | undefined, source: string): number => {
-    const want = req !== undefined && isReadableCargoReq(req) ? req : "*";
+    const want = effectiveReq(req);
     const existing = named(name).filter((p) => p.source === source);
     const reuse = highestSatisfying(
       existing.map((p) => p.version),
       want,
     );
-    const patch = patchFor(name, source, want);
     if (reuse !== undefined) {
       const kept = existing.find((p) => p.version === reuse)!;
-      return (patch && patchOverLock(kept, req)) ?? kept.id;
+      return patchOverLock(kept, req) ?? kept.id;
     }
+    const patch = patchFor(name, source, want);
     if (patch !== undefined) return patch.id;
     const known = highestSatisfying(metadata?.versions?.(name, source) ?? [], want);
     if (known !== undefined) return addPackage(name, known, source, { describedBy: "metadata", certain: true, requirement: want });
@@ -359,7 +355,7 @@ function refreshOnce(
       problems.push({ severity: "warning", code: "metadata-missing", message: `no metadata on this machine describes ${decl.package} ${decl.version ?? "*"} (\`${decl.key}\` of ${local.name}): its dependencies are not audited`, file: local.manifest.file, position: { line: decl.span.line, column: decl.span.column }, hint: "run `cargo fetch` first, or use --online" });
     }
     const what = `\`${decl.key}\`${decl.version !== undefined ? ` (${decl.version})` : ""} of ${local.name}`;
-    const fitting = locked.filter((p) => decl.version === undefined || !isReadableCargoReq(decl.version) || satisfiesCargoReq(p.version, decl.version));
+    const fitting = locked.filter((p) => acceptsVersion(p.version, decl.version));
     const lockedText =
       patched !== undefined
         ? `Cargo.lock has ${lockedChild!.name} ${lockedChild!.version}, which the \`[patch]\` replaces once cargo relocks it (another declaration is new to the lock)`
@@ -466,7 +462,7 @@ function refreshOnce(
     } else {
       // As the summary table matches metadata to the lock: by name, the highest version satisfying the requirement.
       const named = childrenNamed(from, dep.package);
-      const fitting = named.filter((p) => dep.req === undefined || !isReadableCargoReq(dep.req) || satisfiesCargoReq(p.version, dep.req));
+      const fitting = named.filter((p) => acceptsVersion(p.version, dep.req));
       const locked = (fitting.length > 0 ? fitting : named.length === 1 ? named : [])[0];
       child = locked && (patchOverLock(locked, dep.req) ?? locked.id);
       if (locked && child !== locked.id) {

@@ -9,8 +9,8 @@ function requestedNames(request: FeatureRequest): string[] {
   return request.features.flatMap((f) => f.split(/[\s,]+/)).filter(Boolean);
 }
 
-/** Features a package's `-F` may name: its `[features]` and the implicit features of optional dependencies. */
-function featureNames(pkg: LocalPackage): Set<string> {
+/** A package's feature names, as `-F` and dependents may ask for them: its `[features]` and the implicit features of optional dependencies. */
+export function featureNames(pkg: LocalPackage): Set<string> {
   const optional = pkg.dependencies.filter((d) => d.optional).map((d) => d.key);
   return new Set(withImplicitFeatures(pkg.manifest.features, optional).keys());
 }

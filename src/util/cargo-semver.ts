@@ -65,6 +65,16 @@ export function isReadableCargoReq(req: string): boolean {
   return parsed(ranges, req, (text) => new semver.Range(toSemverRange(text), OPTIONS)) !== null;
 }
 
+/** A requirement as matching uses it: absent or unreadable, it accepts every version (`*`). */
+export function effectiveReq(req: string | undefined): string {
+  return req !== undefined && isReadableCargoReq(req) ? req : "*";
+}
+
+/** Whether a declaration's requirement (absent or unreadable: any) accepts a version. */
+export function acceptsVersion(version: string, req: string | undefined): boolean {
+  return req === undefined || !isReadableCargoReq(req) || satisfiesCargoReq(version, req);
+}
+
 /** The highest of `candidates` that satisfies `req`, as cargo picks among the versions it knows; undefined for none. */
 export function highestSatisfying(candidates: Iterable<string>, req: string): string | undefined {
   let best: string | undefined;
